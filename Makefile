@@ -1,0 +1,35 @@
+# Two commands for a fresh machine with Python 3.11 and git:  make demo  and  make test.
+# Every target bootstraps .venv itself; nobody has to activate it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+# nbgrader runs the `alembic` program when it creates a gradebook, so the venv's bin/ must be on PATH.
+export PATH := $(BIN):$(PATH)
+# Matplotlib must not try to open a window from a test or an autograded notebook.
+export MPLBACKEND := Agg
+
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lab install clean
+
+$(STAMP): pyproject.toml binder/requirements.txt requirements-test.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -n 2 --dist loadscope
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --LabApp.news_url=None notebooks/00_start_here.ipynb
+
+clean:
+	rm -rf $(VENV) gradebook.db submitted feedback autograded/* .pytest_cache test-artifacts

@@ -1,0 +1,27 @@
+"""nbgrader configuration for the "CI/CD for ML" course.
+
+Run every nbgrader command from the repository root: this file makes the root the course directory, so
+``source/``, ``release/``, ``submitted/``, ``autograded/`` and ``feedback/`` sit beside it.
+"""
+
+c = get_config()  # noqa: F821 - injected by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "mlcicd"
+c.CourseDirectory.root = "."
+# header.ipynb holds the shared instructions once; generate_assignment prepends it to every lab.
+c.IncludeHeaderFooter.header = "source/header.ipynb"
+
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\nraise NotImplementedError(\"Replace this line with your solution.\")"
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# The default 30 s per cell is too short for a scikit-learn fit on a slow or busy machine, yet an
+# infinite loop in a student's cell must still be cut so the other parts of that notebook get graded.
+c.ExecutePreprocessor.timeout = 120
+# A student's print in a loop must not produce a multi-megabyte notebook or feedback page.
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+# A test cell deleted by a student comes back from the source, so that part is graded (and scores 0)
+# instead of silently disappearing from the gradebook.
+c.OverwriteCells.add_missing_cells = True

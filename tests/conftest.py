@@ -1,0 +1,60 @@
+"""Shared fixtures: the repository root, a throw-away copy of the course, and the real nbgrader CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+COURSE_FILES = ("nbgrader_config.py", "source", "release")
+
+
+def course_env() -> dict[str, str]:
+    """Environment for nbgrader and Jupyter subprocesses: the venv's bin/ first (nbgrader runs `alembic`)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["MPLBACKEND"] = "Agg"
+    env.pop("JUPYTER_CONFIG_DIR", None)
+    return env
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A copy of the course (config, source/, release/) in a temporary folder, with its own gradebook."""
+    root = tmp_path / "course"
+    root.mkdir()
+    for name in COURSE_FILES:
+        src = REPO_ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, root / name)
+    return root
+
+
+@pytest.fixture
+def nbgrader():
+    """Run the real ``nbgrader`` CLI in a course folder; returns the finished process (stdout and stderr)."""
+
+    def run(course_dir: Path, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+        proc = subprocess.run(
+            [str(VENV_BIN / "nbgrader"), *args],
+            cwd=course_dir,
+            env=course_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"nbgrader {' '.join(args)} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+            )
+        return proc
+
+    return run
