@@ -328,7 +328,11 @@ def inject_fault(
     affected = _strength(out, start_day, 0) > 0
     if fault == "renamed_column":
         return out.rename(columns={column: f"{column}_v2"})
+    if fault == "unseen_category" and not pd.api.types.is_string_dtype(out[column].dtype):
+        raise ValueError(f"unseen_category needs a text column such as 'region', got {column!r} ({out[column].dtype})")
     if fault == "numbers_as_strings":
+        if column not in NUMERIC_FEATURES:
+            raise ValueError(f"numbers_as_strings needs a numeric feature, got {column!r}")
         out[column] = out[column].astype(str)
         return out
     if fault == "unit_x1000":
@@ -339,7 +343,7 @@ def inject_fault(
         return out
     hit = affected & (rng.random(len(out)) < fraction)
     if fault == "nulls":
-        if np.issubdtype(out[column].dtype, np.integer):
+        if pd.api.types.is_integer_dtype(out[column].dtype):
             out[column] = out[column].astype(float)
         out.loc[hit, column] = np.nan
     else:  # unseen_category

@@ -1,0 +1,300 @@
+"""Schema checks for data frames that return structured errors instead of a bare True/False.
+
+A *schema* maps each column name to a :class:`ColumnSpec` (dtype, nullability, range, allowed values,
+uniqueness). :func:`validate` checks a frame against it and returns a list of :class:`ValidationError`
+records; an empty list means the frame is valid. It never raises because of bad *data* (that is what the
+list is for); it raises ``TypeError`` only when it is called wrongly (not a DataFrame, not a schema).
+
+Error codes, and what ``count`` and ``example`` hold:
+
+======================  ============================================  ===============================
+code                    meaning                                       count / example
+======================  ============================================  ===============================
+``missing_column``      a required column is absent                   1 (one column) / ``None``
+``unexpected_column``   a column the schema does not know             1 (one column) / ``None``
+``duplicate_column``    the same column name appears more than once   extra copies / ``None``
+``wrong_dtype``         values are not of the declared dtype          such values / one of them
+``null_values``         missing values in a non-nullable column       missing values / first row label
+``below_min``           values below ``min``                          such values / one of them
+``above_max``           values above ``max``                          such values / one of them
+``unknown_category``    values outside ``allowed``                    such values / one of them
+``duplicate_values``    repeated values in a ``unique`` column        repeats / one of them
+======================  ============================================  ===============================
+
+``expected`` holds what the schema asked for: the dtype (``wrong_dtype``), the bound (``below_min``,
+``above_max``) or the allowed values (``unknown_category``); it is ``None`` for the other codes.
+
+Dtypes: ``"int"`` accepts integer columns and float columns whose non-missing values are all whole numbers
+(pandas turns an int column into float as soon as one value is missing; the missing values are then
+reported as ``null_values``, not as a dtype problem). ``"float"`` accepts any numeric column (booleans
+excluded). ``"str"`` accepts text columns (pandas ``str``/``string`` dtype, or ``object`` holding only text).
+When a column has the wrong dtype its range and category checks are skipped: they would be meaningless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from mlcicd.data import REGIONS
+
+__all__ = [
+    "ColumnSpec",
+    "Schema",
+    "ValidationError",
+    "ERROR_CODES",
+    "LOAN_SCHEMA",
+    "infer_schema",
+    "validate",
+    "errors_to_frame",
+]
+
+DTYPES = ("int", "float", "str")
+ERROR_CODES = (
+    "missing_column",
+    "unexpected_column",
+    "duplicate_column",
+    "wrong_dtype",
+    "null_values",
+    "below_min",
+    "above_max",
+    "unknown_category",
+    "duplicate_values",
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """What one column must look like.
+
+    ``dtype`` is ``"int"``, ``"float"`` or ``"str"``; ``min``/``max`` are inclusive bounds for numeric
+    columns; ``allowed`` is the set of permitted values (categories); ``unique`` forbids repeated values;
+    ``required=False`` lets the column be absent (it is still checked when present).
+    """
+
+    dtype: str
+    nullable: bool = False
+    min: float | None = None
+    max: float | None = None
+    allowed: tuple | None = None
+    unique: bool = False
+    required: bool = True
+
+    def __post_init__(self) -> None:
+        if self.dtype not in DTYPES:
+            raise ValueError(f"ColumnSpec dtype must be one of {DTYPES}, got {self.dtype!r}")
+        if self.dtype == "str" and (self.min is not None or self.max is not None):
+            raise ValueError("min/max apply to numeric columns; use allowed=... for a 'str' column")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.allowed is not None:
+            if isinstance(self.allowed, str) or not hasattr(self.allowed, "__iter__"):
+                raise TypeError(f"allowed must be a collection of values, e.g. ('a', 'b'), got {self.allowed!r}")
+            object.__setattr__(self, "allowed", tuple(self.allowed))
+
+
+#: A schema: column name -> :class:`ColumnSpec`. A plain dict is fine.
+Schema = Mapping[str, ColumnSpec]
+
+
+@dataclass(frozen=True)
+class ValidationError:
+    """One problem found by :func:`validate` (a record, not an exception): see the module docstring for codes."""
+
+    code: str
+    column: str
+    count: int
+    example: Any = None
+    expected: Any = None  # what the schema asked for: the dtype, the bound, or the allowed values
+
+    @property
+    def message(self) -> str:
+        """A one-line human description, e.g. for a pipeline log."""
+        text = {
+            "missing_column": "required column is missing",
+            "unexpected_column": "column is not in the schema",
+            "duplicate_column": "column name appears more than once",
+            "wrong_dtype": f"values are not of dtype {self.expected!r}",
+            "null_values": "missing values in a non-nullable column",
+            "below_min": f"values below the minimum {self.expected!r}",
+            "above_max": f"values above the maximum {self.expected!r}",
+            "unknown_category": f"values outside the allowed set {self.expected!r}",
+            "duplicate_values": "repeated values in a unique column",
+        }.get(self.code, self.code)
+        if self.code in ("missing_column", "unexpected_column"):
+            return f"{self.column!r}: {text}"
+        if self.example is None:
+            example = ""
+        elif self.code == "null_values":
+            example = f" (first at row {self.example!r})"
+        else:
+            example = f" (e.g. {self.example!r})"
+        unit = "extra copies" if self.code == "duplicate_column" else "values"
+        return f"{self.column!r}: {text}: {self.count} {unit}{example}"
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+#: The schema of frames made by :func:`mlcicd.data.make_applications` and :func:`mlcicd.data.make_stream`.
+#: Ranges are wide enough for any drift injector (drift is not a data error) and tight enough that a x1000
+#: unit change of any numeric feature falls outside them. ``day`` is optional (absent from make_applications).
+LOAN_SCHEMA: Schema = MappingProxyType({
+    "day": ColumnSpec("int", min=0, required=False),
+    "age": ColumnSpec("int", min=18, max=100),
+    "income": ColumnSpec("float", min=0.0, max=1000.0),
+    "loan_amount": ColumnSpec("float", min=0.0, max=1000.0),
+    "credit_score": ColumnSpec("int", min=300, max=850),
+    "debt_to_income": ColumnSpec("float", min=0.0, max=1.0),
+    "employment_years": ColumnSpec("float", min=0.0, max=60.0),
+    "region": ColumnSpec("str", allowed=REGIONS),
+    "default": ColumnSpec("int", allowed=(0, 1)),
+})  # read-only; build your own with {**LOAN_SCHEMA, "new_column": ColumnSpec(...)}
+
+
+def _scalar(value: Any) -> Any:
+    """numpy scalars -> plain Python values, so examples print and serialise nicely."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+
+
+def _is_text(series: pd.Series) -> bool:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return pd.api.types.is_string_dtype(series.dtype.categories)
+    return pd.api.types.is_string_dtype(series)
+
+
+def _dtype_offenders(series: pd.Series, dtype: str) -> pd.Series:
+    """Return the non-missing values that do not fit ``dtype`` (empty when the column is fine)."""
+    present = series.dropna()
+    if dtype == "str":
+        if _is_text(series):
+            return present.iloc[0:0]
+        if series.dtype == object:
+            return present[~present.map(lambda v: isinstance(v, str)).astype(bool)]
+        return present
+    if not _is_numeric(series):
+        return present
+    if dtype == "int" and not pd.api.types.is_integer_dtype(series.dtype):
+        values = present.to_numpy(dtype=float)
+        return present[~(np.isfinite(values) & (values == np.round(values)))]
+    return present.iloc[0:0]
+
+
+def _check_column(name: str, series: pd.Series, spec: ColumnSpec) -> list[ValidationError]:
+    errors = []
+
+    def add(code: str, offenders: pd.Series, example: Any = None, expected: Any = None) -> None:
+        if len(offenders):
+            errors.append(ValidationError(code, name, int(len(offenders)), _scalar(example), expected))
+
+    wrong = _dtype_offenders(series, spec.dtype)
+    add("wrong_dtype", wrong, wrong.iloc[0] if len(wrong) else None, spec.dtype)
+    nulls = series[series.isna()]
+    if not spec.nullable:
+        add("null_values", nulls, nulls.index[0] if len(nulls) else None)
+    present = series.dropna()
+    if not len(wrong):
+        if spec.min is not None:
+            low = present[present < spec.min]
+            add("below_min", low, low.iloc[0] if len(low) else None, spec.min)
+        if spec.max is not None:
+            high = present[present > spec.max]
+            add("above_max", high, high.iloc[0] if len(high) else None, spec.max)
+        if spec.allowed is not None:
+            unknown = present[~present.isin(list(spec.allowed))]
+            add("unknown_category", unknown, unknown.iloc[0] if len(unknown) else None, spec.allowed)
+    if spec.unique:
+        repeats = present[present.duplicated(keep="first")]
+        add("duplicate_values", repeats, repeats.iloc[0] if len(repeats) else None)
+    return errors
+
+
+def _require_schema(schema: object) -> Schema:
+    if not isinstance(schema, Mapping) or not all(isinstance(s, ColumnSpec) for s in schema.values()):
+        raise TypeError(
+            "schema must be a mapping of column name -> ColumnSpec, e.g. {'age': ColumnSpec('int', min=18)}; "
+            f"got {type(schema).__name__}"
+        )
+    return schema
+
+
+def validate(df: pd.DataFrame, schema: Schema = LOAN_SCHEMA) -> list[ValidationError]:
+    """Check ``df`` against ``schema`` and return every problem found (an empty list means valid).
+
+    Never raises because of the data; raises ``TypeError`` if ``df`` is not a DataFrame or ``schema`` is
+    not a mapping of :class:`ColumnSpec`. Errors come in schema order, then unexpected columns.
+
+    >>> from mlcicd.data import make_applications, inject_fault
+    >>> validate(make_applications(100))
+    []
+    >>> [e.code for e in validate(inject_fault(make_applications(100), "renamed_column"))]
+    ['missing_column', 'unexpected_column']
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"validate() expects a pandas DataFrame, got {type(df).__name__}; wrap the data with pd.DataFrame(...)"
+        )
+    _require_schema(schema)
+    errors: list[ValidationError] = []
+    counts = pd.Series(list(df.columns)).value_counts(sort=False)
+    for name, spec in schema.items():
+        if name not in counts.index:
+            if spec.required:
+                errors.append(ValidationError("missing_column", name, 1))
+            continue
+        if counts[name] > 1:
+            errors.append(ValidationError("duplicate_column", name, int(counts[name]) - 1))
+        errors.extend(_check_column(name, df.loc[:, df.columns == name].iloc[:, 0], spec))
+    for name in counts.index:
+        if name not in schema:
+            errors.append(ValidationError("unexpected_column", name, 1))
+    return errors
+
+
+def infer_schema(df: pd.DataFrame, ranges: bool = False, max_categories: int = 50) -> dict[str, ColumnSpec]:
+    """Infer a schema from a trusted frame (e.g. the training data).
+
+    Every column is required, with its dtype; ``nullable`` if it has missing values; text columns with at
+    most ``max_categories`` distinct values get them as ``allowed``. Ranges are left open unless
+    ``ranges=True`` (then the observed min and max, which a fresh batch will often exceed slightly:
+    that is value skew, usually not a reason to stop a pipeline). Uniqueness is never inferred.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"infer_schema() expects a pandas DataFrame, got {type(df).__name__}")
+    if df.columns.has_duplicates:
+        duplicated = list(df.columns[df.columns.duplicated()])
+        raise ValueError(f"column names must be unique to infer a schema; duplicated: {duplicated}")
+    schema = {}
+    for name in df.columns:
+        series = df[name]
+        nullable = bool(series.isna().any())
+        if _is_numeric(series):
+            kind = "int" if pd.api.types.is_integer_dtype(series.dtype) else "float"
+            present = series.dropna()
+            low, high = (_scalar(present.min()), _scalar(present.max())) if ranges and len(present) else (None, None)
+            schema[name] = ColumnSpec(kind, nullable=nullable, min=low, max=high)
+        elif _is_text(series):
+            values = series.dropna().unique()
+            allowed = tuple(sorted(values)) if len(values) <= max_categories else None
+            schema[name] = ColumnSpec("str", nullable=nullable, allowed=allowed)
+        else:
+            raise TypeError(
+                f"column {name!r} has dtype {series.dtype}, which a ColumnSpec cannot describe (int, float or str); "
+                "convert it first, e.g. df[col].astype(int) for booleans"
+            )
+    return schema
+
+
+def errors_to_frame(errors: list[ValidationError]) -> pd.DataFrame:
+    """Return the errors as a table (code, column, count, example, expected, message), e.g. for a notebook."""
+    names = ["code", "column", "count", "example", "expected", "message"]
+    rows = [(e.code, e.column, e.count, e.example, e.expected, e.message) for e in errors]
+    return pd.DataFrame(rows, columns=names)

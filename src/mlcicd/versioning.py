@@ -1,0 +1,254 @@
+"""Content fingerprints of data and artifacts, and run manifests that tie code, data, params and model together.
+
+A *fingerprint* is a SHA-256 digest (64 hex characters) of content, so it names a version of the data
+without storing it: identical content gives the identical digest on any machine, and changing one cell,
+one dtype or one column name gives a different one.
+
+:func:`fingerprint` covers, in order: the column names, their dtypes, the number of rows, and every value.
+
+* **Row order matters** by default: a shuffled frame is a different table (a model trained with mini-batches
+  or a time split can behave differently on it). Pass ``ignore_row_order=True`` to fingerprint the *set* of
+  rows instead (rows are put in a canonical order by a per-row hash first; it costs one extra hash pass).
+* **Column order matters** (a frame is an ordered table); reorder columns first if you do not want that.
+* **The index is ignored**: a filtered frame and the same rows after ``reset_index()`` match. Call
+  ``df.reset_index()`` first if the index is data.
+* Missing values are normalised (every NaN/None/NA in a column counts as the same value) and ``-0.0``
+  equals ``0.0``; ``1`` (int) and ``1.0`` (float) differ because their dtypes differ.
+* Digests are stable across machines and sessions for the same dtypes. A frame read with another pandas
+  major version may get other dtypes (pandas 3 stores text as ``str``, pandas 2 as ``object``), hence
+  another digest: record the library versions along with the fingerprint.
+
+A :class:`RunManifest` records one training run (code version, data fingerprint, parameters, metrics and the
+model's fingerprint); :func:`what_changed` compares two of them and says which of code / data / params /
+model differ, the first question to ask when a metric moves.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import pickle
+import struct
+from dataclasses import dataclass, field
+from os import PathLike
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "fingerprint",
+    "fingerprint_bytes",
+    "fingerprint_file",
+    "RunManifest",
+    "make_manifest",
+    "what_changed",
+    "CHANGE_KINDS",
+]
+
+#: The parts of a run that :func:`what_changed` can report.
+CHANGE_KINDS = ("code", "data", "params", "model")
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _HEX
+
+
+def fingerprint_bytes(data: bytes | bytearray | memoryview) -> str:
+    """Return the SHA-256 hex digest of raw bytes (a serialized model, a file's content, ...)."""
+    if isinstance(data, str):
+        raise TypeError("fingerprint_bytes() takes bytes, got str; encode it first, e.g. text.encode('utf-8')")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"fingerprint_bytes() takes bytes, got {type(data).__name__}")
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint_file(path: str | PathLike, chunk_size: int = 1 << 20) -> str:
+    """Return the SHA-256 hex digest of a file's bytes, read in chunks (same digest as :func:`fingerprint_bytes`)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(chunk_size), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_missing(value: object) -> bool:
+    """True for None, NaN, NaT and pd.NA; False for everything else (including containers)."""
+    if isinstance(value, (str, bytes)):
+        return False
+    try:
+        result = pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(result, (bool, np.bool_)) and bool(result)
+
+
+def _column_bytes(series: pd.Series) -> bytes:
+    """Encode one column's values unambiguously (fixed-width numbers, length-prefixed text)."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        return series.to_numpy().astype(np.uint8).tobytes()
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        values = series.to_numpy()
+        if dtype.kind == "f":
+            values = values.astype("<f8") + 0.0  # + 0.0 turns -0.0 into 0.0
+            values[np.isnan(values)] = np.nan  # one canonical NaN bit pattern
+        else:
+            values = values.astype(dtype.newbyteorder("<"))
+        return np.ascontiguousarray(values).tobytes()
+    if isinstance(dtype, np.dtype) and dtype.kind in "mM":
+        return series.to_numpy().view("<i8").tobytes()
+    # Anything else (str, object, category, nullable extension dtypes): tag each value with its type.
+    parts = []
+    for value in series.tolist():
+        if _is_missing(value):
+            parts.append(b"\x00")
+            continue
+        text = f"{type(value).__name__}:{value!r}".encode("utf-8")
+        parts.append(b"\x01" + struct.pack("<Q", len(text)) + text)
+    return b"".join(parts)
+
+
+def fingerprint(df: pd.DataFrame, ignore_row_order: bool = False) -> str:
+    """Return the SHA-256 hex digest of a frame's column names, dtypes and values.
+
+    Same content gives the same digest; any changed cell, dtype or column name changes it. Row order and
+    column order matter, the index does not (see the module docstring). With ``ignore_row_order=True`` two
+    frames holding the same rows in any order get the same digest.
+
+    >>> a = pd.DataFrame({"x": [1, 2], "y": ["a", "b"]})
+    >>> fingerprint(a) == fingerprint(a.copy())
+    True
+    >>> fingerprint(a) == fingerprint(a.iloc[::-1])
+    False
+    >>> fingerprint(a, ignore_row_order=True) == fingerprint(a.iloc[::-1], ignore_row_order=True)
+    True
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"fingerprint() expects a pandas DataFrame, got {type(df).__name__}")
+    if ignore_row_order and len(df) > 1:
+        # Canonical order: sort rows by a per-row hash (stable, so equal rows keep a fixed relative order).
+        row_hash = pd.util.hash_pandas_object(df, index=False).to_numpy()
+        df = df.iloc[np.argsort(row_hash, kind="stable")]
+    digest = hashlib.sha256()
+    header = {"columns": [repr(c) for c in df.columns], "dtypes": [str(t) for t in df.dtypes], "rows": len(df)}
+    digest.update(repr(header).encode("utf-8"))
+    for position in range(df.shape[1]):
+        payload = _column_bytes(df.iloc[:, position])
+        digest.update(struct.pack("<Q", len(payload)))
+        digest.update(payload)
+    return digest.hexdigest()
+
+
+def _frozen(mapping: Mapping[str, Any], what: str) -> Mapping[str, Any]:
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"{what} must be a dict, got {type(mapping).__name__}")
+    return MappingProxyType(copy.deepcopy(dict(mapping)))
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """What one training run was made of: code version, data fingerprint, parameters, metrics, model fingerprint.
+
+    ``params`` and ``metrics`` are stored as read-only copies; :meth:`to_dict` returns plain, JSON-ready dicts
+    (as long as the values you passed are JSON-ready) and :meth:`from_dict` reads them back.
+    """
+
+    code_version: str
+    data_fingerprint: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    model_fingerprint: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.code_version, str) or not self.code_version:
+            raise TypeError(f"code_version must be a non-empty string (e.g. a git commit), got {self.code_version!r}")
+        if not _is_digest(self.data_fingerprint):
+            raise ValueError(
+                "data_fingerprint must be a 64-character hex digest from fingerprint(df), "
+                f"got {self.data_fingerprint!r}"
+            )
+        if self.model_fingerprint is not None and not _is_digest(self.model_fingerprint):
+            raise ValueError(
+                f"model_fingerprint must be None or a 64-character hex digest, got {self.model_fingerprint!r}"
+            )
+        object.__setattr__(self, "params", _frozen(self.params, "params"))
+        object.__setattr__(self, "metrics", _frozen(self.metrics, "metrics"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the manifest as a plain dict (deep copies of params and metrics)."""
+        return {
+            "code_version": self.code_version,
+            "data_fingerprint": self.data_fingerprint,
+            "params": copy.deepcopy(dict(self.params)),
+            "metrics": copy.deepcopy(dict(self.metrics)),
+            "model_fingerprint": self.model_fingerprint,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> RunManifest:
+        """Rebuild a manifest from :meth:`to_dict` output; a missing or unknown key is a clear ``ValueError``."""
+        if not isinstance(d, Mapping):
+            raise TypeError(f"from_dict() expects a dict, got {type(d).__name__}")
+        required = {"code_version", "data_fingerprint"}
+        allowed = required | {"params", "metrics", "model_fingerprint"}
+        missing, unknown = sorted(required - set(d)), sorted(set(d) - allowed)
+        if missing or unknown:
+            raise ValueError(
+                f"not a run manifest: missing keys {missing}, unknown keys {unknown}; expected {sorted(allowed)}"
+            )
+        return cls(**dict(d))
+
+
+def _model_fingerprint(model: Any) -> str | None:
+    if model is None:
+        return None
+    if _is_digest(model):
+        return model
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        return fingerprint_bytes(model)
+    return fingerprint_bytes(pickle.dumps(model, protocol=4))
+
+
+def make_manifest(
+    code_version: str,
+    data: pd.DataFrame | str,
+    params: Mapping[str, Any],
+    metrics: Mapping[str, Any],
+    model: Any = None,
+) -> RunManifest:
+    """Build a :class:`RunManifest`.
+
+    ``data`` is the training frame (fingerprinted with :func:`fingerprint`) or an existing digest.
+    ``model`` is ``None``, a digest, raw bytes, or any picklable object; an object is fingerprinted by its
+    pickle bytes, so the same fitted model gets the same fingerprint under the same library versions
+    (an upgrade of scikit-learn may change it).
+    """
+    if isinstance(data, pd.DataFrame):
+        data_fp = fingerprint(data)
+    elif _is_digest(data):
+        data_fp = data
+    else:
+        raise TypeError(f"data must be a DataFrame or a fingerprint(df) digest, got {type(data).__name__}")
+    return RunManifest(code_version, data_fp, params, metrics, _model_fingerprint(model))
+
+
+def what_changed(old: RunManifest | Mapping[str, Any], new: RunManifest | Mapping[str, Any]) -> set[str]:
+    """Return which of ``{"code", "data", "params", "model"}`` differ between two runs (empty set: same recipe).
+
+    Metrics are outcomes, not inputs, so they are not compared. Accepts manifests or their ``to_dict()`` form.
+    """
+    old_m, new_m = (m if isinstance(m, RunManifest) else RunManifest.from_dict(m) for m in (old, new))
+    changed = set()
+    if old_m.code_version != new_m.code_version:
+        changed.add("code")
+    if old_m.data_fingerprint != new_m.data_fingerprint:
+        changed.add("data")
+    if dict(old_m.params) != dict(new_m.params):
+        changed.add("params")
+    if old_m.model_fingerprint != new_m.model_fingerprint:
+        changed.add("model")
+    return changed
