@@ -1,0 +1,39 @@
+"""Grading spec of lab4_deployment: a partially correct student, a cheater and an endless loop, with exact scores.
+
+Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Autograded maximum: 13 points (daily_accuracy 2 + 1, window_accuracy 2 + 2, first_alert_day 2 + 1, three
+multiple-choice answers 1 each).
+"""
+
+SPEC = {
+    # Part A correct; Part B averages the daily accuracies over the last rows (unweighted, rows instead of calendar
+    # days), so both of its test cells fail; Part C left as the release stub; Q1 and Q3 right, Q2 wrong:
+    # 3 + 0 + 0 + 2 = 5 points.
+    "partial": {
+        "cells": {
+            "deployment-window-accuracy-solution": (
+                "def window_accuracy(daily, window_days):\n"
+                '    """Mean of the daily accuracies over the last window_days rows."""\n'
+                "    return daily[\"accuracy\"].rolling(window_days, min_periods=1).mean()\n"
+            ),
+            "deployment-first-alert-solution": None,
+            "deployment-mcq-answers": 'answer_q1 = "C"\nanswer_q2 = "A"\nanswer_q3 = "A"\n',
+        },
+        "score": 5.0,
+    },
+    # daily_accuracy() only calls the package's reference (mlcicd.serving.daily_metrics): Part A scores 0, and so
+    # does Part C, which uses daily_accuracy(); Part B and the multiple choice keep their 4 + 3 points.
+    "cheat": {
+        "cells": {
+            "deployment-daily-accuracy-solution": (
+                "from mlcicd.serving import daily_metrics\n\n\n"
+                "def daily_accuracy(log):\n"
+                '    """Delegate to the course library."""\n'
+                '    return daily_metrics(log.assign(model_version="v1"))[["day", "n", "accuracy"]]\n'
+            ),
+        },
+        "score": 7.0,
+    },
+    # An endless loop before the definition of first_alert_day: Part C scores 0, everything else is graded.
+    "infinite_loop": {"cell": "deployment-first-alert-solution", "score": 10.0},
+}

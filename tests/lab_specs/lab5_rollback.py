@@ -1,0 +1,42 @@
+"""Grading spec of lab5_rollback: a partially correct student, a cheater and an endless loop, with exact scores.
+
+Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Autograded maximum: 13 points (rollback_target 2 + 1, rollback 2 + 2, assemble 2 + 1, three multiple-choice
+answers 1 each).
+"""
+
+SPEC = {
+    # Part A correct; Part B moves the alias and returns the right bundle but forgets the monitor, so the cell that
+    # checks the monitoring reference fails and the refuse/twice cell passes; Part C left as the release stub;
+    # Q1 and Q2 right, Q3 wrong: 3 + 2 + 0 + 2 = 7 points.
+    "partial": {
+        "cells": {
+            "rollback-rollback-solution": (
+                'def rollback(registry, monitor, alias="champion", reason="rollback"):\n'
+                '    """Move the alias back; the monitor is left as it was."""\n'
+                "    target = rollback_target(registry.log, alias)\n"
+                "    registry.promote(target, alias, reason=reason)\n"
+                "    return registry.load(target)\n"
+            ),
+            "rollback-assemble-solution": None,
+            "rollback-mcq-answers": 'answer_q1 = "B"\nanswer_q2 = "C"\nanswer_q3 = "C"\n',
+        },
+        "score": 7.0,
+    },
+    # rollback() only calls the registry's own rollback (switched off while graded): Part B scores 0.
+    "cheat": {
+        "cells": {
+            "rollback-rollback-solution": (
+                'def rollback(registry, monitor, alias="champion", reason="rollback"):\n'
+                '    """Delegate to the course library."""\n'
+                "    bundle = registry.load(registry.rollback(alias, reason=reason))\n"
+                "    monitor.set_reference(bundle.reference_data)\n"
+                "    monitor.reset_window()\n"
+                "    return bundle\n"
+            ),
+        },
+        "score": 9.0,
+    },
+    # An endless loop before the definition of assemble: Part C scores 0, everything else is graded.
+    "infinite_loop": {"cell": "rollback-assemble-solution", "score": 10.0},
+}

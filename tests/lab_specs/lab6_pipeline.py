@@ -1,0 +1,42 @@
+"""Grading spec of lab6_pipeline: a partially correct student, a cheater and an endless loop, with exact scores.
+
+Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Autograded maximum: 11 points (decide 2 + 2, check_batch 2 + 2, three multiple-choice answers 1 each).
+"""
+
+SPEC = {
+    # Part A treats any drifted column as a reason to retrain and forgets the ValueError check: the truth-table cell
+    # passes (its reports show drift in 4 of 7 columns or in none), the edge cell fails. Part B left as the release
+    # stub. Q1 and Q2 right, Q3 wrong (it is the any-column rule again): 2 + 0 + 2 = 4 points.
+    "partial": {
+        "cells": {
+            "pipeline-decide-solution": (
+                "def decide(errors, drift, accuracy, min_accuracy=0.8):\n"
+                '    """Any drifted column retrains; no check of the accuracy range."""\n'
+                "    if errors:\n"
+                '        return "STOP"\n'
+                "    if (drift is not None and drift.drifted_columns) or (accuracy is not None and accuracy < min_accuracy):\n"
+                '        return "RETRAIN"\n'
+                '    return "NO_ACTION"\n'
+            ),
+            "pipeline-check-batch-solution": None,
+            "pipeline-mcq-answers": 'answer_q1 = "D"\nanswer_q2 = "B"\nanswer_q3 = "B"\n',
+        },
+        "score": 4.0,
+    },
+    # decide() only calls the package's reference (mlcicd.pipeline.decide, switched off while graded): Part A
+    # scores 0 and so does Part B, which calls decide(); the multiple choice keeps its 3 points.
+    "cheat": {
+        "cells": {
+            "pipeline-decide-solution": (
+                "from mlcicd.pipeline import decide as reference_decide\n\n\n"
+                "def decide(errors, drift, accuracy, min_accuracy=0.8):\n"
+                '    """Delegate to the course library."""\n'
+                "    return str(reference_decide(errors, drift, accuracy, min_accuracy))\n"
+            ),
+        },
+        "score": 3.0,
+    },
+    # An endless loop before the definition of check_batch: Part B scores 0, everything else is graded.
+    "infinite_loop": {"cell": "pipeline-check-batch-solution", "score": 7.0},
+}
