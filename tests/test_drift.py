@@ -388,3 +388,29 @@ def test_drift_report_bad_input_raises_one_clear_error(small_stream, call, error
 
 def test_a_single_column_name_is_accepted_as_columns(small_stream):
     assert drift_report(small_stream, small_stream, columns="income").table["column"].tolist() == ["income"]
+
+
+# ---------------------------------------------------------------- reference profile (the monitor's fast path)
+
+
+def test_a_prepared_reference_profile_gives_the_same_report_as_the_raw_frame(small_stream):
+    from mlcicd.drift import ReferenceProfile
+
+    reference, current = small_stream[small_stream["day"] == 0], small_stream[small_stream["day"] == 1]
+    for kwargs in ({}, {"bonferroni": True}, {"tests": {"income": "wasserstein"}}):
+        raw = drift_report(reference, current, columns=list(FEATURES), **kwargs)
+        prepared = drift_report(ReferenceProfile(reference, columns=list(FEATURES)), current, columns=list(FEATURES), **kwargs)
+        pd.testing.assert_frame_equal(raw.table, prepared.table)
+        assert raw.dataset_drift == prepared.dataset_drift
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-5, 5), min_size=1, max_size=60),
+    st.lists(st.integers(-5, 5), min_size=1, max_size=60),
+)
+def test_sorted_wasserstein_equals_scipy_bit_for_bit_even_with_many_ties(u, v):
+    from mlcicd.drift import _wasserstein_sorted
+
+    u, v = np.asarray(u, dtype=float) / 2, np.asarray(v, dtype=float) / 2
+    assert _wasserstein_sorted(np.sort(u), v).hex() == float(stats.wasserstein_distance(u, v)).hex()

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mlcicd.data import FEATURES, LABEL, concept_drift, covariate_drift, make_stream, prior_drift
-from mlcicd.drift import choose_test, drift_report
+from mlcicd.drift import ReferenceProfile, drift_report
 from mlcicd.models import train_model
 from mlcicd.registry import ModelBundle, ModelRegistry, RegistryError
 
@@ -246,15 +246,14 @@ class Monitor:
     def set_reference(self, reference: pd.DataFrame) -> None:
         """Use ``reference`` (e.g. the deployed version's reference data) for drift tests from now on."""
         self.reference = _frame(reference, "reference", self.columns)[self.columns]
-        # Evidently's rule picks KS / Wasserstein for a numeric column with more than 5 distinct values, and
-        # the count over reference + current can only be larger than the reference's own count; so for those
-        # columns the test is fixed by the reference alone and need not be chosen again every day.
-        fixed = {}
+        # Everything the drift tests need from the reference (sorted values, standard deviations, value
+        # counts) is computed once here, not again for every day's report.
+        self._profile = ReferenceProfile(self.reference, self.columns)
         for column in self.columns:
-            test = choose_test(self.reference[column], self.reference[column])
-            if test in ("ks", "wasserstein"):
-                fixed[column] = test
-        self._tests = fixed
+            if self.reference[column].isna().all():
+                raise ValueError(
+                    f"reference has no non-missing values in column {column!r}; drift needs data on both sides"
+                )
 
     def reset_window(self) -> None:
         """Start a new sliding window (call it when a new model version is deployed)."""
@@ -284,8 +283,7 @@ class Monitor:
             )
         share, drifted = np.nan, ()
         if self.reference is not None:
-            options = {**self.drift_options, "tests": {**self._tests, **self.drift_options.get("tests", {})}}
-            report = drift_report(self.reference, batch, columns=self.columns, drift_share=self.drift_share, **options)
+            report = drift_report(self._profile, batch, columns=self.columns, drift_share=self.drift_share, **self.drift_options)
             share, drifted = float(report.share), tuple(report.drifted_columns)
             if report.dataset_drift:
                 alerts.append(
