@@ -28,7 +28,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -n 2 --dist loadscope
 
-lab: $(STAMP)
+# JupyterLab 4.6 asks about its news feed unless fetchNews is "false"; news_url=None stops the fetch itself.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): $(STAMP)
+	mkdir -p $(dir $@)
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --LabApp.news_url=None notebooks/00_start_here.ipynb
 
 clean:

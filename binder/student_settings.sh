@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Jupyter settings for students on Binder: binder/postBuild runs this once at build time, and
+# tests/test_browser.py runs this same file against a temporary JUPYTER_CONFIG_DIR to prove in a real
+# browser that the settings work. Everything is written to the user config dir, `jupyter --config-dir`
+# (~/.jupyter on Binder), so nothing here touches the Python environment.
+set -euo pipefail
+
+config_dir="$(jupyter --config-dir)"
+mkdir -p "${config_dir}"
+
+# Students must not see the instructor's tools: nbgrader's Create Assignment sidebar and Formgrader.
+# These are JupyterLab plugin ids of the @jupyter/nbgrader lab extension (`jupyter labextension list`
+# shows the extension; its plugins are "@jupyter/nbgrader:<name>"). Both commands write
+# ${config_dir}/labconfig/page_config.json; locking stops a student re-enabling them in the Plugin Manager.
+# The Validate button (@jupyter/nbgrader:validate-assignment) stays.
+instructor_plugins=(@jupyter/nbgrader:create-assignment @jupyter/nbgrader:formgrader)
+jupyter labextension disable --level=user "${instructor_plugins[@]}"
+jupyter labextension lock --level=user "${instructor_plugins[@]}"
+
+# The formgrader server extension is enabled at the environment level by nbgrader's own
+# jupyter_server_config.d/nbgrader.json. `jupyter server extension disable --user` cannot turn it off
+# (it only edits extensions listed in the user dir, finds none, and still exits 0), so the server
+# config below sets it to False: jpserver_extensions from a config file win over the .d discovery.
+# LabApp.news_url = None: the server never fetches the Jupyter news feed from the internet.
+cat > "${config_dir}/jupyter_server_config.py" <<'PY'
+# Written by binder/student_settings.sh (the course "CI/CD for ML").
+c.ServerApp.jpserver_extensions = {"nbgrader.server_extensions.formgrader": False}
+c.LabApp.news_url = None
+PY
+
+# news_url = None alone does not stop JupyterLab 4.6 asking "Would you like to get notified about official
+# Jupyter news?": the browser asks while the setting fetchNews is "none" (Ask). Default it to "false" (Never).
+# JupyterLab reads default setting overrides from labconfig/default_setting_overrides.json in each config dir.
+mkdir -p "${config_dir}/labconfig"
+cat > "${config_dir}/labconfig/default_setting_overrides.json" <<'JSON'
+{
+  "@jupyterlab/apputils-extension:notification": {
+    "fetchNews": "false",
+    "checkForUpdates": false
+  }
+}
+JSON
