@@ -107,7 +107,8 @@ BASE_RULE = LabelRule(
     region_effects={"north": 0.0, "south": 0.4, "east": -0.3, "west": 0.1},
 )
 
-#: After a (simulated) change in the economy, credit score matters less and the loan burden much more.
+#: After a (simulated) change in the economy the loan amount matters much more, and credit score, income, age and
+#: employment years flip sign (higher values now mean *higher* risk), so a model trained on BASE_RULE is wrong.
 CONCEPT_DRIFT_RULE = LabelRule(
     name="concept-drift",
     intercept=-1.4,
