@@ -25,3 +25,10 @@ c.LimitOutput.max_traceback = 100
 # A test cell deleted by a student comes back from the source, so that part is graded (and scores 0)
 # instead of silently disappearing from the gradebook.
 c.OverwriteCells.add_missing_cells = True
+# nbgrader's feedback copies the autograded notebook, hidden tests included, and tracebacks quote the failing
+# hidden assert. FeedbackSanitizer removes the hidden-test regions and cuts tracebacks to the error line.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "mlcicd.grading.FeedbackSanitizer",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

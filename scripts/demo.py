@@ -1,0 +1,224 @@
+"""`make demo`: the instructor's whole grading job on the bundled sample class, with the real nbgrader CLI.
+
+Steps (run from the repository root, which is the nbgrader course directory):
+
+1. ``nbgrader generate_assignment LAB --force`` for every lab in source/ (writes release/ and the gradebook);
+2. write the sample class into submitted/ (scripts/sample_class.py: complete, partial, blank, broken);
+3. check every submission before grading (mlcicd.grading.check_submissions): a notebook that is not valid JSON
+   is reported by student and file and left out of that lab's autograde run. nbgrader alone logs a traceback for
+   it, exits 1 for the whole batch and records a silent 0, so the pre-check is what makes the failure clear;
+4. ``nbgrader autograde LAB --force`` (everyone else), ``nbgrader generate_feedback LAB --force``,
+   ``nbgrader export`` (grades.csv);
+5. print a per-student, per-lab score table.
+
+Running it again is safe: the sample students' folders in submitted/, autograded/ and feedback/ are rebuilt.
+With no labs in source/ it says so and stops successfully.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+def _load_sample_class():
+    if "sample_class" in sys.modules:
+        return sys.modules["sample_class"]
+    spec = importlib.util.spec_from_file_location("sample_class", Path(__file__).with_name("sample_class.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sample_class"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+sample_class = _load_sample_class()
+
+
+def nbgrader_env() -> dict[str, str]:
+    """The venv's bin/ first on PATH (nbgrader runs `alembic`), and a non-interactive matplotlib backend."""
+    env = dict(os.environ)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real nbgrader CLI in the course folder ``root``; never raises on a non-zero exit."""
+    return subprocess.run(
+        [str(VENV_BIN / "nbgrader"), *args], cwd=root, env=nbgrader_env(), capture_output=True, text=True
+    )
+
+
+@dataclass
+class GradeRun:
+    """The outcome of grading one lab: the submissions refused by the pre-check and nbgrader's process."""
+
+    lab: str
+    problems: list = field(default_factory=list)
+    process: subprocess.CompletedProcess | None = None
+
+    @property
+    def excluded(self) -> list[str]:
+        return sorted({p.student for p in self.problems})
+
+
+def autograde_lab(root: Path, lab: str, *extra: str) -> GradeRun:
+    """Pre-check the lab's submissions, then autograde every valid one in one nbgrader call.
+
+    Students whose notebook cannot be read are excluded with ``--CourseDirectory.student_id_exclude`` and
+    returned in ``problems`` (each names the student and the notebook).
+    """
+    from mlcicd.grading import check_submissions
+
+    problems = check_submissions(root, lab, expected=[f"{lab}.ipynb"])
+    run = GradeRun(lab, problems)
+    args = ["autograde", lab, "--force", *extra]
+    if run.excluded:
+        args.append(f"--CourseDirectory.student_id_exclude={','.join(run.excluded)}")
+    run.process = nbgrader(root, *args)
+    return run
+
+
+def _tail(proc: subprocess.CompletedProcess, lines: int = 25) -> str:
+    text = (proc.stdout + proc.stderr).strip().splitlines()
+    return "\n".join("    " + line for line in text[-lines:])
+
+
+def _reset_sample_students(root: Path) -> None:
+    for folder in ("submitted", "autograded", "feedback"):
+        for student in sample_class.SAMPLE_CLASS:
+            shutil.rmtree(root / folder / student, ignore_errors=True)
+
+
+def read_scores(csv_path: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    """(student, assignment) -> (score, max_score) from an ``nbgrader export`` CSV."""
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        return {
+            (row["student_id"], row["assignment"]): (float(row["score"] or 0), float(row["max_score"] or 0))
+            for row in csv.DictReader(handle)
+        }
+
+
+def score_table(labs: list[str], scores: dict, refused: dict[tuple[str, str], str], autograded_max: dict) -> str:
+    """A plain-text table: one row per student, one column per lab."""
+    students = sorted({s for s, _ in scores} | {s for s, _ in refused})
+    width = max([len("student")] + [len(s) for s in students]) + 2
+    col = max(16, *(len(lab) + 2 for lab in labs))
+    lines = ["student".ljust(width) + "".join(lab.ljust(col) for lab in labs)]
+    lines.append("-" * len(lines[0]))
+    for student in students:
+        cells = []
+        for lab in labs:
+            if (student, lab) in refused:
+                cells.append("not graded*".ljust(col))
+            elif (student, lab) in scores:
+                score, _max_total = scores[(student, lab)]
+                cells.append(f"{score:g} / {autograded_max[lab]:g}".ljust(col))
+            else:
+                cells.append("-".ljust(col))
+        lines.append(student.ljust(width) + "".join(cells))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="course root (default: the repository)")
+    parser.add_argument("labs", nargs="*", help="only these labs (default: every lab in source/)")
+    args = parser.parse_args(argv)
+    root: Path = args.root.resolve()
+    started = time.perf_counter()
+
+    labs = sample_class.discover_labs(root)
+    unknown = sorted(set(args.labs) - set(labs))
+    if unknown:
+        print(f"make demo: no such lab(s) in {root / 'source'}: {', '.join(unknown)}; found: {', '.join(labs) or 'none'}")
+        return 2
+    labs = args.labs or labs
+    if not labs:
+        print("make demo: no labs in source/ yet (expected source/<lab>/<lab>.ipynb).")
+        print("Nothing was generated, graded or exported. Add a lab, then run `make demo` again.")
+        return 0
+    print(f"make demo: {len(labs)} lab(s) in source/: {', '.join(labs)}\n")
+
+    step_started = time.perf_counter()
+
+    def done() -> None:
+        nonlocal step_started
+        print(f"   ({time.perf_counter() - step_started:.0f} s)")
+        step_started = time.perf_counter()
+
+    print("1. nbgrader generate_assignment (source/ -> release/)")
+    for lab in labs:
+        proc = nbgrader(root, "generate_assignment", lab, "--force")
+        if proc.returncode != 0:
+            print(f"   {lab}: FAILED\n{_tail(proc)}")
+            return 1
+        print(f"   {lab}: release/{lab}/{lab}.ipynb")
+
+    done()
+    print("\n2. Sample class written to submitted/")
+    _reset_sample_students(root)
+    written = sample_class.write_sample_class(root, labs)
+    for lab, students in written.items():
+        print(f"   {lab}: " + ", ".join(f"{s} ({k})" for s, k in students.items()))
+
+    done()
+    print("\n3. Pre-check and nbgrader autograde (submitted/ -> autograded/, scores into gradebook.db)")
+    refused: dict[tuple[str, str], str] = {}
+    for lab in labs:
+        run = autograde_lab(root, lab)
+        for problem in run.problems:
+            refused[(problem.student, lab)] = problem.message
+            print(f"   REFUSED {problem}")
+        if run.process.returncode != 0:
+            print(f"   {lab}: nbgrader autograde FAILED\n{_tail(run.process)}")
+            return 1
+        print(f"   {lab}: graded")
+
+    done()
+    sanitized = "mlcicd.grading.FeedbackSanitizer" in (root / "nbgrader_config.py").read_text(encoding="utf-8")
+    print("\n4. nbgrader generate_feedback (autograded/ -> feedback/"
+          + (", hidden tests removed)" if sanitized else ")"))
+    if not sanitized:
+        print("   WARNING: nbgrader_config.py does not enable mlcicd.grading.FeedbackSanitizer, so the feedback\n"
+              "   pages show the hidden tests; add it to c.GenerateFeedback.preprocessors before releasing feedback.")
+    for lab in labs:
+        proc = nbgrader(root, "generate_feedback", lab, "--force")
+        if proc.returncode != 0:
+            print(f"   {lab}: FAILED\n{_tail(proc)}")
+            return 1
+        print(f"   {lab}: feedback/<student>/{lab}/{lab}.html")
+
+    done()
+    print("\n5. nbgrader export (gradebook -> grades.csv)")
+    proc = nbgrader(root, "export")
+    if proc.returncode != 0:
+        print(f"   FAILED\n{_tail(proc)}")
+        return 1
+    scores = read_scores(root / "grades.csv")
+    autograded_max = {lab: sample_class.max_autograded(lab, root) for lab in labs}
+    print(f"   {root / 'grades.csv'}")
+    done()
+    print()
+
+    print("Autograded scores (the open question of each lab, 4 points, waits for manual grading in formgrader):\n")
+    print(score_table(labs, scores, refused, autograded_max))
+    if refused:
+        print("\n* not graded: the submitted notebook could not be read (see step 3); the student must resubmit.")
+    print(f"\nDone in {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

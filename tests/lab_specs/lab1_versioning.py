@@ -1,0 +1,36 @@
+"""Grading spec of lab1_versioning: a partially correct student, a cheater and an endless loop, with exact scores.
+
+Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Autograded maximum: 11 points (fingerprint 2 + 2, what_changed 2 + 2, three multiple-choice answers 1 each).
+"""
+
+SPEC = {
+    # Part A correct; Part B left as the release stub; Q1 right, Q2 and Q3 wrong: 4 + 0 + 1 = 5 points.
+    "partial": {
+        "cells": {
+            "versioning-what-changed-solution": None,
+            "versioning-mcq-answers": 'answer_q1 = "B"\nanswer_q2 = "A"\nanswer_q3 = "A"\n',
+        },
+        "score": 5.0,
+    },
+    # Both functions only call the package's reference implementations: Parts A and B score 0, the MCQs 3.
+    "cheat": {
+        "cells": {
+            "versioning-fingerprint-solution": (
+                "from mlcicd.versioning import fingerprint as reference_fingerprint\n\n\n"
+                "def fingerprint(df):\n"
+                '    """Delegate to the course library."""\n'
+                "    return reference_fingerprint(df)\n"
+            ),
+            "versioning-what-changed-solution": (
+                "import mlcicd.versioning\n\n\n"
+                "def what_changed(old, new):\n"
+                '    """Delegate to the course library."""\n'
+                "    return mlcicd.versioning.what_changed(old, new)\n"
+            ),
+        },
+        "score": 3.0,
+    },
+    # An endless loop before the definition of what_changed: Part B scores 0, everything else is graded.
+    "infinite_loop": {"cell": "versioning-what-changed-solution", "score": 7.0},
+}

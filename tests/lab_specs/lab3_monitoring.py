@@ -1,0 +1,30 @@
+"""Grading spec of lab3_monitoring: a partially correct student, a cheater and an endless loop, with exact scores.
+
+Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Autograded maximum: 13 points (psi 2 + 2, drift_report 2 + 2 + 2, three multiple-choice answers 1 each).
+"""
+
+SPEC = {
+    # psi correct; drift_report left as the stub; Q1 right, Q2 and Q3 wrong: 4 + 0 + 1 = 5 points.
+    "partial": {
+        "cells": {
+            "monitoring-drift-report-solution": None,
+            "monitoring-mcq-answers": 'answer_q1 = "C"\nanswer_q2 = "B"\nanswer_q3 = "A"\n',
+        },
+        "score": 5.0,
+    },
+    # psi only calls the package's PSI: Part A scores 0, everything else full: 9 points.
+    "cheat": {
+        "cells": {
+            "monitoring-psi-solution": (
+                "from mlcicd.drift import psi as library_psi\n\n\n"
+                "def psi(reference, current, bins=10, eps=1e-4):\n"
+                '    """Delegate to the course library."""\n'
+                "    return library_psi(reference, current, bins=bins, eps=eps)\n"
+            ),
+        },
+        "score": 9.0,
+    },
+    # An endless loop before the definition of drift_report: Part B scores 0, the rest is graded: 7 points.
+    "infinite_loop": {"cell": "monitoring-drift-report-solution", "score": 7.0},
+}
