@@ -19,7 +19,6 @@ Each time is the minimum over ``--repeat`` runs (default 1), so a busy machine i
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -34,18 +33,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 
-def _load(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sample_class = _load("sample_class")
-demo = _load("demo")
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import demo  # noqa: E402
+import sample_class  # noqa: E402
 
 
 def _nbgrader(root: Path, *args: str) -> float:

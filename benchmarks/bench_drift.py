@@ -21,20 +21,9 @@ import pandas as pd
 
 from mlcicd.data import covariate_drift, make_applications
 from mlcicd.drift import ReferenceProfile, drift_report, psi
+from _timing import limit_threads  # benchmarks/_timing.py, beside this script
 
 ROWS = 10_000
-
-
-def limit_threads(n: int) -> str:
-    """Limit BLAS/OpenMP threads to ``n`` (0: leave them alone) if threadpoolctl is installed; say what was done."""
-    if n <= 0:
-        return "BLAS/OpenMP threads: not limited"
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return "BLAS/OpenMP threads: not limited (threadpoolctl is not installed)"
-    threadpool_limits(n)
-    return f"BLAS/OpenMP threads: limited to {n} (threadpoolctl)"
 
 
 def ten_columns(df: pd.DataFrame) -> pd.DataFrame:

@@ -18,18 +18,7 @@ import statistics
 import time
 
 from mlcicd.serving import simulate_stream
-
-
-def limit_threads(n: int) -> str:
-    """Limit BLAS/OpenMP threads to ``n`` (0: leave them alone) if threadpoolctl is installed; say what was done."""
-    if n <= 0:
-        return "BLAS/OpenMP threads: not limited"
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return "BLAS/OpenMP threads: not limited (threadpoolctl is not installed)"
-    threadpool_limits(n)
-    return f"BLAS/OpenMP threads: limited to {n} (threadpoolctl)"
+from _timing import limit_threads  # benchmarks/_timing.py, beside this script
 
 
 def bench(repeats: int, **kwargs) -> tuple[list[float], list[float]]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -32,17 +31,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 
-def _load_sample_class():
-    if "sample_class" in sys.modules:
-        return sys.modules["sample_class"]
-    spec = importlib.util.spec_from_file_location("sample_class", Path(__file__).with_name("sample_class.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sample_class"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sample_class = _load_sample_class()
+# The sibling script, importable whether demo.py runs as a script or is imported by tests and benchmarks.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sample_class  # noqa: E402
 
 
 def nbgrader_env() -> dict[str, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 
+import conftest
 from conftest import REPO_ROOT, VENV_BIN, course_env
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -71,14 +71,7 @@ def free_port() -> int:
 
 def copy_course(dest: Path) -> Path:
     """Copy the course (config, notebooks/, source/, release/) to ``dest``; return ``dest``."""
-    dest.mkdir(parents=True)
-    for name in COURSE_PARTS:
-        src = REPO_ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
+    return conftest.copy_course(dest, COURSE_PARTS)
 
 
 def jupyter_env(home: Path) -> dict[str, str]:

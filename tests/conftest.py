@@ -24,18 +24,22 @@ def course_env() -> dict[str, str]:
     return env
 
 
+def copy_course(dest: Path, parts: tuple[str, ...] = COURSE_FILES) -> Path:
+    """Copy ``parts`` of the repository (files or folders) into the folder ``dest``; return ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in parts:
+        src = REPO_ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
     """A copy of the course (config, source/, release/) in a temporary folder, with its own gradebook."""
-    root = tmp_path / "course"
-    root.mkdir()
-    for name in COURSE_FILES:
-        src = REPO_ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, root / name)
-    return root
+    return copy_course(tmp_path / "course")
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import html
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -29,24 +28,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import COURSE_FILES, REPO_ROOT, VENV_BIN, course_env
+from conftest import REPO_ROOT, VENV_BIN, copy_course, course_env
 
 pytestmark = pytest.mark.grading
 
 
-def _load(name: str):
-    """Import scripts/<name>.py once (registered in sys.modules so dataclasses in it resolve)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sample_class = _load("sample_class")
-demo = _load("demo")
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import demo  # noqa: E402  (scripts/demo.py: the same autograde wrapper that `make demo` uses)
+import sample_class  # noqa: E402
 
 LABS = sample_class.discover_labs(REPO_ROOT)
 TIMEOUT = "10"  # seconds per cell for these tests: enough for every lab cell, short for the endless loop
@@ -77,12 +66,7 @@ class GradedLab:
 
     def __init__(self, lab: str, root: Path):
         self.lab, self.root = lab, root
-        for name in COURSE_FILES:
-            src = REPO_ROOT / name
-            if src.is_dir():
-                shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-            else:
-                shutil.copy2(src, root / name)
+        copy_course(root)
         self.committed_release = {p.relative_to(REPO_ROOT / "release" / lab): p.read_bytes()
                                   for p in sorted((REPO_ROOT / "release" / lab).rglob("*")) if p.is_file()}
         shutil.rmtree(root / "release" / lab)
@@ -245,9 +229,7 @@ class TestDemo:
     @pytest.mark.skipif(not LABS, reason="no labs yet")
     def test_demo_runs_twice_in_a_row_and_prints_the_score_table(self, tmp_path):
         lab = LABS[0]
-        for name in COURSE_FILES:
-            src = REPO_ROOT / name
-            (shutil.copytree if src.is_dir() else shutil.copy2)(src, tmp_path / name)
+        copy_course(tmp_path)
         shutil.copytree(REPO_ROOT / "tests" / "lab_specs", tmp_path / "tests" / "lab_specs")
         full = sample_class.max_autograded(lab, REPO_ROOT)
         partial = sample_class.load_spec(lab, REPO_ROOT)["partial"]["score"]
