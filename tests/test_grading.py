@@ -226,7 +226,6 @@ class TestDemo:
         assert "no labs in source/" in proc.stdout and "Nothing was generated" in proc.stdout
 
     @pytest.mark.slow
-    @pytest.mark.skipif(not LABS, reason="no labs yet")
     def test_demo_runs_twice_in_a_row_and_prints_the_score_table(self, tmp_path):
         lab = LABS[0]
         copy_course(tmp_path)
