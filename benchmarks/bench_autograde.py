@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,6 @@ import nbformat
 from nbclient import NotebookClient
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
 
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
@@ -40,8 +38,7 @@ import sample_class  # noqa: E402
 
 def _nbgrader(root: Path, *args: str) -> float:
     start = time.perf_counter()
-    proc = subprocess.run([str(VENV_BIN / "nbgrader"), *args], cwd=root, env=demo.nbgrader_env(),
-                          capture_output=True, text=True)
+    proc = demo.nbgrader(root, *args)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")

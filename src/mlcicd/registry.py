@@ -34,7 +34,6 @@ writer at a time (two processes registering at the same moment could lose one in
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
@@ -52,7 +51,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from mlcicd.models import fitted_fingerprint, join_model, split_model
-from mlcicd.versioning import fingerprint
+from mlcicd.versioning import fingerprint, fingerprint_bytes
 
 __all__ = ["RegistryError", "ModelRegistry", "ModelBundle", "LogEntry", "FORMAT_VERSION"]
 
@@ -143,10 +142,6 @@ class ModelBundle:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -344,7 +339,7 @@ class ModelRegistry:
         except FileNotFoundError:
             raise RegistryError(f"{path} is missing; {fix}") from None
         expected = meta["artifacts"].get(kind, {}).get("sha256") if isinstance(meta["artifacts"], dict) else None
-        if _sha256(data) != expected:
+        if fingerprint_bytes(data) != expected:
             raise RegistryError(f"{path} does not match the checksum in {_METADATA}: it was changed or damaged; {fix}")
         return pickle.loads(data)
 
@@ -357,17 +352,16 @@ class ModelRegistry:
         version = self.resolve(version_or_alias)
         meta = self.metadata(version)
         pre_version = version if preprocessor_version is None else self.resolve(preprocessor_version)
-        if pre_version != version:
-            other = self.metadata(pre_version)
-            if other["preprocessor_fingerprint"] != meta["preprocessor_fingerprint"]:
-                raise RegistryError(
-                    f"refusing to load model version {version} with the preprocessor of version {pre_version}: "
-                    f"the model was trained with preprocessor {meta['preprocessor_fingerprint'][:12]}..., "
-                    f"version {pre_version} has {other['preprocessor_fingerprint'][:12]}... "
-                    f"Load model and preprocessing from the same version: registry.load({version})."
-                )
+        pre_meta = meta if pre_version == version else self.metadata(pre_version)
+        if pre_meta["preprocessor_fingerprint"] != meta["preprocessor_fingerprint"]:
+            raise RegistryError(
+                f"refusing to load model version {version} with the preprocessor of version {pre_version}: "
+                f"the model was trained with preprocessor {meta['preprocessor_fingerprint'][:12]}..., "
+                f"version {pre_version} has {pre_meta['preprocessor_fingerprint'][:12]}... "
+                f"Load model and preprocessing from the same version: registry.load({version})."
+            )
         model = self._read_artifact(version, meta, "model")
-        preprocessor = self._read_artifact(pre_version, self.metadata(pre_version), "preprocessor")
+        preprocessor = self._read_artifact(pre_version, pre_meta, "preprocessor")
         reference = self._read_artifact(version, meta, "reference")
         return ModelBundle(version=version, model=model, preprocessor=preprocessor, reference_data=reference, metadata=meta)
 
@@ -447,7 +441,7 @@ class ModelRegistry:
             "metrics": metrics,
             "params": params,
             "artifacts": {
-                kind: {"file": _ARTIFACTS[kind], "sha256": _sha256(blob)} for kind, blob in blobs.items()
+                kind: {"file": _ARTIFACTS[kind], "sha256": fingerprint_bytes(blob)} for kind, blob in blobs.items()
             },
         }
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions_dir))
@@ -493,8 +487,6 @@ class ModelRegistry:
         """Point ``alias`` at ``version`` (a number or another alias) and log it; returns the log entry."""
         self._check_alias_reason(alias, reason)
         return self._move_alias(alias, self.resolve(version), "promote", reason)
-
-    set_alias = promote
 
     def alias_history(self, alias: str = "champion") -> list[int]:
         """The stack of versions ``alias`` can roll back through, oldest first; the last one is current.

@@ -26,6 +26,7 @@ from typing import Iterable
 
 import numpy as np
 
+from mlcicd.quiz import bank, components
 from mlcicd.quiz.bank import (
     KINDS,
     TOPICS,
@@ -50,24 +51,8 @@ from mlcicd.quiz.components import (
 )
 
 __all__ = [
-    "TOPICS",
-    "KINDS",
-    "BankError",
-    "Choice",
-    "Step",
-    "Simulation",
-    "Question",
-    "load_bank",
-    "get_question",
-    "all_questions",
-    "validate_item",
-    "frontend_available",
-    "Component",
-    "MultipleChoice",
-    "Flashcards",
-    "ConceptChecklist",
-    "Practice",
-    "Quiz",
+    *bank.__all__,
+    *components.__all__,
     "component_for",
     "make_flashcards",
     "make_quiz",
