@@ -25,10 +25,20 @@ c.LimitOutput.max_traceback = 100
 # A test cell deleted by a student comes back from the source, so that part is graded (and scores 0)
 # instead of silently disappearing from the gradebook.
 c.OverwriteCells.add_missing_cells = True
+# Plain `nbgrader autograde` (and the formgrader's Autograde button) runs student code the way `mlcicd grade` does:
+# the kernel in the bubblewrap sandbox (no view of this folder, no network, memory and process caps), guarded
+# around every test cell, restarted without a cell that kills it; stderr in a test cell does not zero a correct
+# answer and outputs are capped in bytes. Only autograde is changed: a student's Validate button runs as before.
+# Without bubblewrap this fails with the install line; `--GuardedExecute.sandbox=False` runs unconfined.
+from mlcicd.grader.engine import AUTOGRADE_PREPROCESSORS  # noqa: E402 - the engine's list, kept in one place
+
+c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
+
 # nbgrader's feedback copies the autograded notebook, hidden tests included, and tracebacks quote the failing
-# hidden assert. FeedbackSanitizer removes the hidden-test regions and cuts tracebacks to the error line.
+# hidden assert. FeedbackSanitizer keeps only the visible tests, pass or fail with the instructor's message, and no
+# output that quotes a hidden test.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "mlcicd.grading.FeedbackSanitizer",
+    "mlcicd.grader.feedback.FeedbackSanitizer",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -4,11 +4,10 @@ Steps (run from the repository root, which is the nbgrader course directory):
 
 1. ``nbgrader generate_assignment LAB --force`` for every lab in source/ (writes release/ and the gradebook);
 2. write the sample class into submitted/ (scripts/sample_class.py: complete, partial, blank, broken);
-3. check every submission before grading (mlcicd.grading.check_submissions): a notebook that is not valid JSON
-   is reported by student and file and left out of that lab's autograde run. nbgrader alone logs a traceback for
-   it, exits 1 for the whole batch and records a silent 0, so the pre-check is what makes the failure clear;
-4. ``nbgrader autograde LAB --force`` (everyone else), ``nbgrader generate_feedback LAB --force``,
-   ``nbgrader export`` (grades.csv);
+3. ``mlcicd grade LAB`` (the course's grading engine: intake, sandboxed kernels, parallel workers, one gradebook
+   writer): the unreadable notebook is rejected with a reason naming the student and the file, everyone else is
+   graded; ``reports/LAB/status.csv`` says what happened to each folder;
+4. ``nbgrader generate_feedback LAB --force`` and ``nbgrader export`` (grades.csv);
 5. print a per-student, per-lab score table.
 
 Running it again is safe: the sample students' folders in submitted/, autograded/ and feedback/ are rebuilt.
@@ -24,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -50,36 +48,6 @@ def nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess
         [str(VENV_BIN / "nbgrader"), *args], cwd=root, env=nbgrader_env(), capture_output=True, text=True,
         timeout=timeout,
     )
-
-
-@dataclass
-class GradeRun:
-    """The outcome of grading one lab: the submissions refused by the pre-check and nbgrader's process."""
-
-    lab: str
-    problems: list = field(default_factory=list)
-    process: subprocess.CompletedProcess | None = None
-
-    @property
-    def excluded(self) -> list[str]:
-        return sorted({p.student for p in self.problems})
-
-
-def autograde_lab(root: Path, lab: str, *extra: str) -> GradeRun:
-    """Pre-check the lab's submissions, then autograde every valid one in one nbgrader call.
-
-    Students whose notebook cannot be read are excluded with ``--CourseDirectory.student_id_exclude`` and
-    returned in ``problems`` (each names the student and the notebook).
-    """
-    from mlcicd.grading import check_submissions
-
-    problems = check_submissions(root, lab, expected=[f"{lab}.ipynb"])
-    run = GradeRun(lab, problems)
-    args = ["autograde", lab, "--force", *extra]
-    if run.excluded:
-        args.append(f"--CourseDirectory.student_id_exclude={','.join(run.excluded)}")
-    run.process = nbgrader(root, *args)
-    return run
 
 
 def _tail(proc: subprocess.CompletedProcess, lines: int = 25) -> str:
@@ -173,17 +141,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   {lab}: " + ", ".join(f"{s} ({k})" for s, k in students.items()))
 
     done()
-    print("\n3. Pre-check and nbgrader autograde (submitted/ -> autograded/, scores into gradebook.db)")
+    print("\n3. mlcicd grade (submitted/ -> autograded/, scores into gradebook.db, reports/<lab>/status.csv)")
+    from mlcicd.grader import GradeOptions, GradingError, grade
+
     refused: dict[tuple[str, str], str] = {}
     for lab in labs:
-        run = autograde_lab(root, lab)
-        for problem in run.problems:
-            refused[(problem.student, lab)] = problem.message
-            print(f"   REFUSED {problem}")
-        if run.process.returncode != 0:
-            print(f"   {lab}: nbgrader autograde FAILED\n{_tail(run.process)}")
+        try:
+            # Only the sample students: real students in this folder keep their grades and are not regraded.
+            options = GradeOptions(students=sorted(written[lab]), force=True)
+            rows = grade(root, lab, options, echo=lambda text: print("   " + text.replace("\n", "\n   ")))
+        except GradingError as error:
+            print(f"   {lab}: mlcicd grade FAILED: {error}")
             return 1
-        print(f"   {lab}: graded")
+        refused.update({(row.student, lab): row.reason for row in rows if row.status == "rejected"})
 
     done()
     print("\n4. nbgrader generate_feedback (autograded/ -> feedback/, hidden tests removed)")
@@ -205,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Autograded scores (the open question of each lab, 4 points, waits for manual grading in formgrader):\n")
     print(score_table(labs, scores, refused, autograded_max))
     if refused:
-        print("\n* not graded: the submitted notebook could not be read (see step 3); the student must resubmit.")
+        print("\n* not graded: rejected by mlcicd grade (the reason is in step 3 and reports/<lab>/status.csv).")
     print(f"\nDone in {time.perf_counter() - started:.0f} s.")
     return 0
 

@@ -3,7 +3,7 @@
 Every submission is derived from two committed files, so it always matches the current labs:
 the released notebook (what a student downloads) and the source notebook (whose solution regions are the
 "correct" answers). A per-lab spec, ``tests/lab_specs/<lab>.py`` (a dict ``SPEC``), says how a partially correct
-student answers and which exact score that earns. See /work/helper-notes/LABS_CONVENTIONS.md for the format.
+student answers and which exact score that earns; its format is described below.
 
 Kinds of submission (all pure functions returning notebook text; nothing is written unless you ask):
 
@@ -12,7 +12,19 @@ Kinds of submission (all pure functions returning notebook text; nothing is writ
 * ``blank``: the release notebook untouched: 0;
 * ``broken``: a notebook that is not valid JSON (a truncated upload);
 * for the grading tests: ``edited_tests`` (partial with every test cell replaced), ``deleted_test`` (partial
-  without one test cell of an unanswered part), ``infinite_loop`` and ``cheat`` (from the spec).
+  without one test cell of an unanswered part), ``infinite_loop``, ``cheat``, ``rebinding`` and ``always_equal``
+  (from the spec).
+
+The spec's entries, each with the exact autograded score it must earn:
+
+* ``"partial": {"cells": {grade_id: source or None, ...}, "score": X}``: cells replaced in the complete submission
+  (``None`` keeps the release stub); at least one solution cell must be ``None`` (see ``deleted_test_id``);
+* ``"cheat": {"cells": {...}, "score": X}``: solution cells that only call mlcicd's reference implementation;
+* ``"infinite_loop": {"cell": grade_id, "score": X}``: the solution cell that gets an endless loop at its top;
+* ``"rebinding": {"cells": {...}, "score": X}``: the cheat's cells with ``reference_disabled`` rebound to a no-op in
+  one of them; X is the cheat's score (test cells import the guard themselves);
+* ``"always_equal": {"cells": {mcq_grade_id: source}, "score": X}``: multiple-choice answers that compare equal to
+  everything; X is the full score minus the multiple-choice points (the tests check the exact type).
 
 Usage: python scripts/sample_class.py [COURSE_ROOT]   writes submitted/<student>/<lab>/<lab>.ipynb for the
 students amara (complete), bruno (partial), chen (blank) and dana (broken) in every lab that is released.
@@ -55,7 +67,7 @@ def load_spec(lab: str, root: Path = REPO_ROOT) -> dict:
     module_spec.loader.exec_module(module)
     spec = getattr(module, "SPEC", None)
     if not isinstance(spec, dict):
-        raise ValueError(f"{path} must define a dict named SPEC (see LABS_CONVENTIONS.md)")
+        raise ValueError(f"{path} must define a dict named SPEC (format: see the docstring of scripts/sample_class.py)")
     return spec
 
 
@@ -209,6 +221,16 @@ def infinite_loop(lab: str, root: Path = REPO_ROOT) -> str:
 def cheat(lab: str, root: Path = REPO_ROOT) -> str:
     """The complete submission whose functions in ``SPEC["cheat"]["cells"]`` call mlcicd's reference instead."""
     return _text(_with_cells(complete_nb(lab, root), load_spec(lab, root)["cheat"]["cells"], lab, root))
+
+
+def rebinding(lab: str, root: Path = REPO_ROOT) -> str:
+    """The cheat with ``reference_disabled`` rebound to a no-op in a solution cell (``SPEC["rebinding"]["cells"]``)."""
+    return _text(_with_cells(complete_nb(lab, root), load_spec(lab, root)["rebinding"]["cells"], lab, root))
+
+
+def always_equal(lab: str, root: Path = REPO_ROOT) -> str:
+    """The complete submission whose multiple-choice answers compare equal to everything (``SPEC["always_equal"]``)."""
+    return _text(_with_cells(complete_nb(lab, root), load_spec(lab, root)["always_equal"]["cells"], lab, root))
 
 
 KINDS = {"complete": complete, "partial": partial, "blank": blank, "broken": broken}

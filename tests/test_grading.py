@@ -1,7 +1,7 @@
 """Grading proven end to end: the real nbgrader CLI and a real SQLite gradebook on a temporary copy of the course.
 
 For every lab in source/, one course copy is generated, given a batch of synthetic submissions and graded in a
-single `nbgrader autograde` call (through scripts/demo.py's pre-check wrapper, exactly as `make demo` does):
+single `mlcicd grade` run (the course's grading engine, as `make demo` and the instructor use it):
 
   complete   the source's solutions            -> full autograded marks
   blank      the release untouched             -> 0, graded without error
@@ -10,6 +10,8 @@ single `nbgrader autograde` call (through scripts/demo.py's pre-check wrapper, e
   deleted    partial - one test cell           -> cell restored, scores 0, still the partial score
   loop       complete + an endless loop        -> cut by the timeout, SPEC["infinite_loop"]["score"]
   cheat      functions call mlcicd's reference -> SPEC["cheat"]["score"] (the reference is disabled)
+  rebinding  cheat + reference_disabled rebound -> still SPEC["cheat"]["score"] (test cells import the guard)
+  always_equal  MCQ answers equal to everything -> SPEC["always_equal"]["score"] (full minus the MCQ points)
   broken     not valid JSON                    -> reported by student and notebook, the others graded
 
 Then `nbgrader generate_feedback` (no hidden-test source in any HTML) and `nbgrader export` (CSV totals).
@@ -33,7 +35,6 @@ from conftest import REPO_ROOT, copy_course, course_env, run_nbgrader
 pytestmark = pytest.mark.grading
 
 
-import demo  # scripts/demo.py (conftest puts scripts/ on sys.path): the autograde wrapper `make demo` uses
 import sample_class
 
 LABS = sample_class.discover_labs(REPO_ROOT)
@@ -48,6 +49,8 @@ SUBMISSIONS = {
     "deleted": sample_class.deleted_test,
     "loop": sample_class.infinite_loop,
     "cheat": sample_class.cheat,
+    "rebinding": sample_class.rebinding,
+    "always_equal": sample_class.always_equal,
     "broken": sample_class.broken,
 }
 
@@ -65,9 +68,12 @@ class GradedLab:
         self.spec = sample_class.load_spec(lab, REPO_ROOT)
         for student, build in SUBMISSIONS.items():
             sample_class.write_submission(root, student, lab, build(lab, REPO_ROOT))
-        self.run = demo.autograde_lab(root, lab, f"--ExecutePreprocessor.timeout={TIMEOUT}")
-        if self.run.process.returncode != 0:
-            raise AssertionError(f"autograde failed:\n{self.run.process.stdout}\n{self.run.process.stderr}")
+        self.run = subprocess.run([str(Path(sys.executable).parent / "mlcicd"), "grade", lab, "--timeout", TIMEOUT],
+                                  cwd=root, env=course_env(), capture_output=True, text=True, timeout=1500)
+        if self.run.returncode != 0:
+            raise AssertionError(f"mlcicd grade failed:\n{self.run.stdout}\n{self.run.stderr}")
+        with open(root / "reports" / lab / "status.csv", newline="", encoding="utf-8") as handle:
+            self.report = {row["student"]: row for row in csv.DictReader(handle)}
         run_nbgrader(root, "generate_feedback", lab, "--force")
         run_nbgrader(root, "export", "--to", "grades.csv")
         self.grades = self._read_gradebook()
@@ -157,9 +163,9 @@ class GradingChecks:
 
     def test_invalid_json_notebook_is_reported_by_student_and_notebook_and_the_others_are_graded(self, g):
         lab = g.lab
-        assert [(p.student, p.notebook.as_posix()) for p in g.run.problems] == [("broken", f"submitted/broken/{lab}/{lab}.ipynb")]
-        message = str(g.run.problems[0])
-        assert "'broken'" in message and f"{lab}.ipynb" in message and "not valid JSON" in message
+        rejected = {s: row["reason"] for s, row in g.report.items() if row["status"] == "rejected"}
+        assert list(rejected) == ["broken"], g.report
+        assert f"submitted/broken/{lab}/{lab}.ipynb is not valid JSON" in rejected["broken"]
         assert "broken" not in g.grades, "the unreadable notebook must not get a silent 0 in the gradebook"
         assert set(g.grades) == set(SUBMISSIONS) - {"broken"}, "every other student is graded"
 
@@ -172,6 +178,15 @@ class GradingChecks:
 
     def test_calling_the_reference_implementation_earns_no_credit(self, g):
         assert g.autograded_score("cheat") == g.spec["cheat"]["score"], g.grades["cheat"]
+
+    def test_rebinding_the_anti_cheat_guard_does_not_help(self, g):
+        assert g.spec["rebinding"]["score"] == g.spec["cheat"]["score"], "the spec: rebinding must score like the cheat"
+        assert g.autograded_score("rebinding") == g.spec["rebinding"]["score"], g.grades["rebinding"]
+
+    def test_always_equal_answers_earn_no_multiple_choice_points(self, g):
+        assert g.autograded_score("always_equal") == g.spec["always_equal"]["score"], g.grades["always_equal"]
+        mcq = [gid for gid in sample_class.test_points(sample_class.source_notebook(g.lab, REPO_ROOT)) if "-mcq-" in gid]
+        assert mcq and all(g.grades["always_equal"][gid] == 0 for gid in mcq), g.grades["always_equal"]
 
     def test_feedback_html_has_no_hidden_test_source(self, g):
         lab = g.lab
@@ -200,7 +215,8 @@ class GradingChecks:
                      if sample_class.nbgrader_meta(c).get("grade"))
         expected = {"complete": full, "blank": 0.0, "partial": g.spec["partial"]["score"],
                     "edited": g.spec["partial"]["score"], "deleted": g.spec["partial"]["score"],
-                    "loop": g.spec["infinite_loop"]["score"], "cheat": g.spec["cheat"]["score"]}
+                    "loop": g.spec["infinite_loop"]["score"], "cheat": g.spec["cheat"]["score"],
+                    "rebinding": g.spec["rebinding"]["score"], "always_equal": g.spec["always_equal"]["score"]}
         got = {student: float(rows[student]["score"]) for student in expected}
         assert got == expected
         assert {float(rows[s]["max_score"]) for s in expected} == {points}, "max_score includes the hand-graded points"
@@ -233,7 +249,7 @@ class TestDemo:
             assert table["bruno"] == [f"{partial:g}", "/", f"{full:g}"], proc.stdout
             assert table["chen"] == ["0", "/", f"{full:g}"], proc.stdout
             assert table["dana"] == ["not", "graded*"], proc.stdout
-            assert f"REFUSED student 'dana', notebook submitted/dana/{lab}/{lab}.ipynb: not valid JSON" in proc.stdout
+            assert f"rejected dana: submitted/dana/{lab}/{lab}.ipynb is not valid JSON" in proc.stdout
 
 
 for _lab in LABS:

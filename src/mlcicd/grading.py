@@ -1,47 +1,27 @@
-"""Helpers for the hidden tests of the graded labs, and a pre-check for submitted notebooks.
+"""Helpers for the hidden tests of the graded labs, run inside the student's kernel.
 
 :func:`reference_disabled` makes the package's own reference implementations unusable while a student's function
 runs, so that ``from mlcicd.drift import psi`` cannot pass as the student's own work. It replaces the code of the
 real function objects (not only the module attributes), so aliases such as ``from mlcicd.drift import psi as p``
 made before the check are caught too; everything is restored when the block ends.
 
-:func:`check_submissions` reads every submitted notebook of an assignment before ``nbgrader autograde`` runs and
-reports the ones that are not valid notebooks, naming the student and the file.
-
-``FeedbackSanitizer`` is an nbgrader preprocessor for ``nbgrader generate_feedback``: by default nbgrader copies
-the autograded notebooks, hidden tests included, into the feedback HTML. It removes the hidden-test regions
-from the test cells and cuts the tracebacks of failed tests down to the error line (a traceback quotes the
-failing source line, which may be a hidden assert holding an answer key). Enable it in nbgrader_config.py::
-
-    c.GenerateFeedback.preprocessors = [
-        "nbgrader.preprocessors.GetGrades",
-        "mlcicd.grading.FeedbackSanitizer",
-        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    ]
-
-Importing this module has no side effects and does not import nbgrader (the preprocessor class is built on
-first access).
+Test cells import it themselves (``from mlcicd.grading import reference_disabled``) rather than using a name bound
+in an unlocked cell, which student code could rebind; the grading engine (:mod:`mlcicd.grader`) restores the module
+if student code patched it. The instructor's side of grading (intake, sandbox, feedback) lives in
+:mod:`mlcicd.grader`. Importing this module has no side effects.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import sys
 import types
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-__all__ = [
-    "ReferenceDisabledError",
-    "reference_disabled",
-    "SubmissionProblem",
-    "check_submissions",
-    "FeedbackSanitizer",
-]
+__all__ = ["ReferenceDisabledError", "reference_disabled"]
 
 
 class ReferenceDisabledError(RuntimeError):
@@ -188,87 +168,3 @@ def reference_disabled(*targets: str) -> Iterator[None]:
             sys.meta_path.remove(guard)
         for function, code in reversed(saved):
             function.__code__ = code
-
-
-@dataclass(frozen=True)
-class SubmissionProblem:
-    """A submitted notebook that cannot be graded, with a message for the instructor."""
-
-    student: str
-    notebook: Path
-    message: str
-
-    def __str__(self) -> str:
-        return f"student {self.student!r}, notebook {self.notebook.as_posix()}: {self.message}"
-
-
-def check_submissions(course_root: str | Path, assignment: str, expected: list[str] | None = None) -> list[SubmissionProblem]:
-    """Check every ``submitted/<student>/<assignment>/*.ipynb`` before autograding; return the problems found.
-
-    A notebook is a problem when it is not valid JSON, is not an nbformat 4 notebook (a JSON object with a
-    ``cells`` list; nbgrader tolerates the rest), or (with ``expected``,
-    the released notebook names) is missing. An empty list means every submission can be given to nbgrader.
-    Paths in the problems are relative to ``course_root`` (``submitted/<student>/<assignment>/<name>.ipynb``).
-    """
-    root = Path(course_root)
-    problems: list[SubmissionProblem] = []
-    submitted = root / "submitted"
-    if not submitted.is_dir():
-        return problems
-    for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir()):
-        folder = student_dir / assignment
-        shown = Path("submitted") / student_dir.name / assignment
-        if not folder.is_dir():
-            continue
-        names = sorted(p.name for p in folder.glob("*.ipynb"))
-        for name in expected or []:
-            if name not in names:
-                problems.append(SubmissionProblem(student_dir.name, shown / name, "notebook is missing"))
-        for name in names:
-            path = folder / name
-            try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                problems.append(SubmissionProblem(
-                    student_dir.name, shown / name,
-                    f"not valid JSON ({error}); ask the student to re-download the notebook from release/ "
-                    "and copy their answers into it"))
-                continue
-            if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or raw.get("nbformat") != 4:
-                problems.append(SubmissionProblem(
-                    student_dir.name, shown / name,
-                    "valid JSON but not a Jupyter notebook in format 4 (no 'cells' list or another 'nbformat'); "
-                    "ask the student to submit the .ipynb file from release/"))
-    return problems
-
-
-def _build_feedback_sanitizer() -> type:
-    from nbgrader import utils
-    from nbgrader.preprocessors import ClearHiddenTests
-    from traitlets import List
-
-    class FeedbackSanitizer(ClearHiddenTests):
-        """Remove hidden tests and traceback source lines from autograded notebooks before feedback is rendered."""
-
-        # The HTML exporter hands this nbconvert option to every preprocessor; accept it so nothing is logged.
-        display_data_priority = List().tag(config=True)
-
-        def preprocess_cell(self, cell, resources, cell_index):
-            self.enforce_metadata = False  # a student's own text may contain the delimiter; never fail on it
-            cell, resources = super().preprocess_cell(cell, resources, cell_index)
-            if cell.cell_type == "code" and utils.is_grade(cell):
-                for output in cell.get("outputs", []):
-                    if output.get("output_type") == "error":
-                        output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
-            return cell, resources
-
-    FeedbackSanitizer.__module__ = __name__
-    return FeedbackSanitizer
-
-
-def __getattr__(name: str):
-    if name == "FeedbackSanitizer":
-        cls = _build_feedback_sanitizer()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

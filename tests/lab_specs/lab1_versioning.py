@@ -1,8 +1,34 @@
-"""Grading spec of lab1_versioning: a partially correct student, a cheater and an endless loop, with exact scores.
+"""Grading spec of lab1_versioning: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
 Autograded maximum: 11 points (fingerprint 2 + 2, what_changed 2 + 2, three multiple-choice answers 1 each).
 """
+
+REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
+ALWAYS_EQUAL = (
+    "class Anything:\n"
+    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
+    "    def __eq__(self, other):\n"
+    "        return True\n\n"
+    "    def __hash__(self):\n"
+    '        return hash("A")\n\n\n'
+    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
+)
+
+CHEAT_CELLS = {
+    "versioning-fingerprint-solution": (
+        "from mlcicd.versioning import fingerprint as reference_fingerprint\n\n\n"
+        "def fingerprint(df):\n"
+        '    """Delegate to the course library."""\n'
+        "    return reference_fingerprint(df)\n"
+    ),
+    "versioning-what-changed-solution": (
+        "import mlcicd.versioning\n\n\n"
+        "def what_changed(old, new):\n"
+        '    """Delegate to the course library."""\n'
+        "    return mlcicd.versioning.what_changed(old, new)\n"
+    ),
+}
 
 SPEC = {
     # Part A correct; Part B left as the release stub; Q1 right, Q2 and Q3 wrong: 4 + 0 + 1 = 5 points.
@@ -15,22 +41,21 @@ SPEC = {
     },
     # Both functions only call the package's reference implementations: Parts A and B score 0, the MCQs 3.
     "cheat": {
-        "cells": {
-            "versioning-fingerprint-solution": (
-                "from mlcicd.versioning import fingerprint as reference_fingerprint\n\n\n"
-                "def fingerprint(df):\n"
-                '    """Delegate to the course library."""\n'
-                "    return reference_fingerprint(df)\n"
-            ),
-            "versioning-what-changed-solution": (
-                "import mlcicd.versioning\n\n\n"
-                "def what_changed(old, new):\n"
-                '    """Delegate to the course library."""\n'
-                "    return mlcicd.versioning.what_changed(old, new)\n"
-            ),
-        },
+        "cells": CHEAT_CELLS,
         "score": 3.0,
     },
     # An endless loop before the definition of what_changed: Part B scores 0, everything else is graded.
     "infinite_loop": {"cell": "versioning-what-changed-solution", "score": 7.0},
+    # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
+    # itself, so the rebinding must not help: exactly the cheat's score.
+    "rebinding": {
+        "cells": {
+            **CHEAT_CELLS,
+            "versioning-fingerprint-solution": REBIND_GUARD + CHEAT_CELLS["versioning-fingerprint-solution"],
+        },
+        "score": 3.0,
+    },
+    # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
+    # exact type (str), so they score 0 and everything else is full: 11 - 3 points.
+    "always_equal": {"cells": {"versioning-mcq-answers": ALWAYS_EQUAL}, "score": 8.0},
 }

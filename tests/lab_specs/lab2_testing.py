@@ -1,8 +1,29 @@
-"""Grading spec of lab2_testing: a partially correct student, a cheater and an endless loop, with exact scores.
+"""Grading spec of lab2_testing: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
 Autograded maximum: 11 points (validate_batch 2 + 2, promotion_gate 2 + 2, three multiple-choice answers 1 each).
 """
+
+REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
+ALWAYS_EQUAL = (
+    "class Anything:\n"
+    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
+    "    def __eq__(self, other):\n"
+    "        return True\n\n"
+    "    def __hash__(self):\n"
+    '        return hash("A")\n\n\n'
+    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
+)
+
+CHEAT_CELLS = {
+    "testing-validate-batch-solution": (
+        "from mlcicd import validation\n\n\n"
+        "def validate_batch(df, schema):\n"
+        '    """Delegate to the course library."""\n'
+        "    specs = {name: validation.ColumnSpec(**spec) for name, spec in schema.items()}\n"
+        "    return {(e.code, e.column) for e in validation.validate(df, specs)}\n"
+    ),
+}
 
 SPEC = {
     # validate_batch left as the stub; a promotion gate that forgets the per-slice rule (passes the overall cell
@@ -22,17 +43,21 @@ SPEC = {
     },
     # validate_batch only wraps the package's validator: Part A scores 0, everything else full: 7 points.
     "cheat": {
-        "cells": {
-            "testing-validate-batch-solution": (
-                "from mlcicd import validation\n\n\n"
-                "def validate_batch(df, schema):\n"
-                '    """Delegate to the course library."""\n'
-                "    specs = {name: validation.ColumnSpec(**spec) for name, spec in schema.items()}\n"
-                "    return {(e.code, e.column) for e in validation.validate(df, specs)}\n"
-            ),
-        },
+        "cells": CHEAT_CELLS,
         "score": 7.0,
     },
     # An endless loop before the definition of promotion_gate: Part B scores 0, the rest is graded: 7 points.
     "infinite_loop": {"cell": "testing-promotion-gate-solution", "score": 7.0},
+    # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
+    # itself, so the rebinding must not help: exactly the cheat's score.
+    "rebinding": {
+        "cells": {
+            **CHEAT_CELLS,
+            "testing-validate-batch-solution": REBIND_GUARD + CHEAT_CELLS["testing-validate-batch-solution"],
+        },
+        "score": 7.0,
+    },
+    # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
+    # exact type (str), so they score 0 and everything else is full: 11 - 3 points.
+    "always_equal": {"cells": {"testing-mcq-answers": ALWAYS_EQUAL}, "score": 8.0},
 }

@@ -1,8 +1,28 @@
-"""Grading spec of lab3_monitoring: a partially correct student, a cheater and an endless loop, with exact scores.
+"""Grading spec of lab3_monitoring: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
 Autograded maximum: 13 points (psi 2 + 2, drift_report 2 + 2 + 2, three multiple-choice answers 1 each).
 """
+
+REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
+ALWAYS_EQUAL = (
+    "class Anything:\n"
+    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
+    "    def __eq__(self, other):\n"
+    "        return True\n\n"
+    "    def __hash__(self):\n"
+    '        return hash("A")\n\n\n'
+    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
+)
+
+CHEAT_CELLS = {
+    "monitoring-psi-solution": (
+        "from mlcicd.drift import psi as library_psi\n\n\n"
+        "def psi(reference, current, bins=10, eps=1e-4):\n"
+        '    """Delegate to the course library."""\n'
+        "    return library_psi(reference, current, bins=bins, eps=eps)\n"
+    ),
+}
 
 SPEC = {
     # psi correct; drift_report left as the stub; Q1 right, Q2 and Q3 wrong: 4 + 0 + 1 = 5 points.
@@ -15,16 +35,21 @@ SPEC = {
     },
     # psi only calls the package's PSI: Part A scores 0, everything else full: 9 points.
     "cheat": {
-        "cells": {
-            "monitoring-psi-solution": (
-                "from mlcicd.drift import psi as library_psi\n\n\n"
-                "def psi(reference, current, bins=10, eps=1e-4):\n"
-                '    """Delegate to the course library."""\n'
-                "    return library_psi(reference, current, bins=bins, eps=eps)\n"
-            ),
-        },
+        "cells": CHEAT_CELLS,
         "score": 9.0,
     },
     # An endless loop before the definition of drift_report: Part B scores 0, the rest is graded: 7 points.
     "infinite_loop": {"cell": "monitoring-drift-report-solution", "score": 7.0},
+    # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
+    # itself, so the rebinding must not help: exactly the cheat's score.
+    "rebinding": {
+        "cells": {
+            **CHEAT_CELLS,
+            "monitoring-psi-solution": REBIND_GUARD + CHEAT_CELLS["monitoring-psi-solution"],
+        },
+        "score": 9.0,
+    },
+    # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
+    # exact type (str), so they score 0 and everything else is full: 13 - 3 points.
+    "always_equal": {"cells": {"monitoring-mcq-answers": ALWAYS_EQUAL}, "score": 10.0},
 }

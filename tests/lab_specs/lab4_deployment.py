@@ -1,9 +1,29 @@
-"""Grading spec of lab4_deployment: a partially correct student, a cheater and an endless loop, with exact scores.
+"""Grading spec of lab4_deployment: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
 Autograded maximum: 13 points (daily_accuracy 2 + 1, window_accuracy 2 + 2, first_alert_day 2 + 1, three
 multiple-choice answers 1 each).
 """
+
+REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
+ALWAYS_EQUAL = (
+    "class Anything:\n"
+    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
+    "    def __eq__(self, other):\n"
+    "        return True\n\n"
+    "    def __hash__(self):\n"
+    '        return hash("A")\n\n\n'
+    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
+)
+
+CHEAT_CELLS = {
+    "deployment-daily-accuracy-solution": (
+        "from mlcicd.serving import daily_metrics\n\n\n"
+        "def daily_accuracy(log):\n"
+        '    """Delegate to the course library."""\n'
+        '    return daily_metrics(log.assign(model_version="v1"))[["day", "n", "accuracy"]]\n'
+    ),
+}
 
 SPEC = {
     # Part A correct; Part B averages the daily accuracies over the last rows (unweighted, rows instead of calendar
@@ -24,16 +44,21 @@ SPEC = {
     # daily_accuracy() only calls the package's reference (mlcicd.serving.daily_metrics): Part A scores 0, and so
     # does Part C, which uses daily_accuracy(); Part B and the multiple choice keep their 4 + 3 points.
     "cheat": {
-        "cells": {
-            "deployment-daily-accuracy-solution": (
-                "from mlcicd.serving import daily_metrics\n\n\n"
-                "def daily_accuracy(log):\n"
-                '    """Delegate to the course library."""\n'
-                '    return daily_metrics(log.assign(model_version="v1"))[["day", "n", "accuracy"]]\n'
-            ),
-        },
+        "cells": CHEAT_CELLS,
         "score": 7.0,
     },
     # An endless loop before the definition of first_alert_day: Part C scores 0, everything else is graded.
     "infinite_loop": {"cell": "deployment-first-alert-solution", "score": 10.0},
+    # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
+    # itself, so the rebinding must not help: exactly the cheat's score.
+    "rebinding": {
+        "cells": {
+            **CHEAT_CELLS,
+            "deployment-daily-accuracy-solution": REBIND_GUARD + CHEAT_CELLS["deployment-daily-accuracy-solution"],
+        },
+        "score": 7.0,
+    },
+    # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
+    # exact type (str), so they score 0 and everything else is full: 13 - 3 points.
+    "always_equal": {"cells": {"deployment-mcq-answers": ALWAYS_EQUAL}, "score": 10.0},
 }

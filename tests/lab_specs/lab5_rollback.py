@@ -1,9 +1,31 @@
-"""Grading spec of lab5_rollback: a partially correct student, a cheater and an endless loop, with exact scores.
+"""Grading spec of lab5_rollback: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
 Autograded maximum: 13 points (rollback_target 2 + 1, rollback 2 + 2, assemble 2 + 1, three multiple-choice
 answers 1 each).
 """
+
+REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
+ALWAYS_EQUAL = (
+    "class Anything:\n"
+    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
+    "    def __eq__(self, other):\n"
+    "        return True\n\n"
+    "    def __hash__(self):\n"
+    '        return hash("A")\n\n\n'
+    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
+)
+
+CHEAT_CELLS = {
+    "rollback-rollback-solution": (
+        'def rollback(registry, monitor, alias="champion", reason="rollback"):\n'
+        '    """Delegate to the course library."""\n'
+        "    bundle = registry.load(registry.rollback(alias, reason=reason))\n"
+        "    monitor.set_reference(bundle.reference_data)\n"
+        "    monitor.reset_window()\n"
+        "    return bundle\n"
+    ),
+}
 
 SPEC = {
     # Part A correct; Part B moves the alias and returns the right bundle but forgets the monitor, so the cell that
@@ -25,18 +47,21 @@ SPEC = {
     },
     # rollback() only calls the registry's own rollback (switched off while graded): Part B scores 0.
     "cheat": {
-        "cells": {
-            "rollback-rollback-solution": (
-                'def rollback(registry, monitor, alias="champion", reason="rollback"):\n'
-                '    """Delegate to the course library."""\n'
-                "    bundle = registry.load(registry.rollback(alias, reason=reason))\n"
-                "    monitor.set_reference(bundle.reference_data)\n"
-                "    monitor.reset_window()\n"
-                "    return bundle\n"
-            ),
-        },
+        "cells": CHEAT_CELLS,
         "score": 9.0,
     },
     # An endless loop before the definition of assemble: Part C scores 0, everything else is graded.
     "infinite_loop": {"cell": "rollback-assemble-solution", "score": 10.0},
+    # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
+    # itself, so the rebinding must not help: exactly the cheat's score.
+    "rebinding": {
+        "cells": {
+            **CHEAT_CELLS,
+            "rollback-rollback-solution": REBIND_GUARD + CHEAT_CELLS["rollback-rollback-solution"],
+        },
+        "score": 9.0,
+    },
+    # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
+    # exact type (str), so they score 0 and everything else is full: 13 - 3 points.
+    "always_equal": {"cells": {"rollback-mcq-answers": ALWAYS_EQUAL}, "score": 10.0},
 }

@@ -1,8 +1,28 @@
-"""Grading spec of lab6_pipeline: a partially correct student, a cheater and an endless loop, with exact scores.
+"""Grading spec of lab6_pipeline: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: /work/helper-notes/LABS_CONVENTIONS.md).
+Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
 Autograded maximum: 11 points (decide 2 + 2, check_batch 2 + 2, three multiple-choice answers 1 each).
 """
+
+REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
+ALWAYS_EQUAL = (
+    "class Anything:\n"
+    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
+    "    def __eq__(self, other):\n"
+    "        return True\n\n"
+    "    def __hash__(self):\n"
+    '        return hash("A")\n\n\n'
+    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
+)
+
+CHEAT_CELLS = {
+    "pipeline-decide-solution": (
+        "from mlcicd.pipeline import decide as reference_decide\n\n\n"
+        "def decide(errors, drift, accuracy, min_accuracy=0.8):\n"
+        '    """Delegate to the course library."""\n'
+        "    return str(reference_decide(errors, drift, accuracy, min_accuracy))\n"
+    ),
+}
 
 SPEC = {
     # Part A treats any drifted column as a reason to retrain and forgets the ValueError check: the truth-table cell
@@ -27,16 +47,21 @@ SPEC = {
     # decide() only calls the package's reference (mlcicd.pipeline.decide, switched off while graded): Part A
     # scores 0 and so does Part B, which calls decide(); the multiple choice keeps its 3 points.
     "cheat": {
-        "cells": {
-            "pipeline-decide-solution": (
-                "from mlcicd.pipeline import decide as reference_decide\n\n\n"
-                "def decide(errors, drift, accuracy, min_accuracy=0.8):\n"
-                '    """Delegate to the course library."""\n'
-                "    return str(reference_decide(errors, drift, accuracy, min_accuracy))\n"
-            ),
-        },
+        "cells": CHEAT_CELLS,
         "score": 3.0,
     },
     # An endless loop before the definition of check_batch: Part B scores 0, everything else is graded.
     "infinite_loop": {"cell": "pipeline-check-batch-solution", "score": 7.0},
+    # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
+    # itself, so the rebinding must not help: exactly the cheat's score.
+    "rebinding": {
+        "cells": {
+            **CHEAT_CELLS,
+            "pipeline-decide-solution": REBIND_GUARD + CHEAT_CELLS["pipeline-decide-solution"],
+        },
+        "score": 3.0,
+    },
+    # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
+    # exact type (str), so they score 0 and everything else is full: 11 - 3 points.
+    "always_equal": {"cells": {"pipeline-mcq-answers": ALWAYS_EQUAL}, "score": 8.0},
 }
