@@ -21,10 +21,10 @@ The spec's entries, each with the exact autograded score it must earn:
   (``None`` keeps the release stub); at least one solution cell must be ``None`` (see ``deleted_test_id``);
 * ``"cheat": {"cells": {...}, "score": X}``: solution cells that only call mlcicd's reference implementation;
 * ``"infinite_loop": {"cell": grade_id, "score": X}``: the solution cell that gets an endless loop at its top;
-* ``"rebinding": {"cells": {...}, "score": X}``: the cheat's cells with ``reference_disabled`` rebound to a no-op in
-  one of them; X is the cheat's score (test cells import the guard themselves);
-* ``"always_equal": {"cells": {mcq_grade_id: source}, "score": X}``: multiple-choice answers that compare equal to
-  everything; X is the full score minus the multiple-choice points (the tests check the exact type).
+* ``"rebinding": {"cell": grade_id, "score": X}``: the cheat with ``REBIND_GUARD`` (``reference_disabled`` rebound
+  to a no-op) at the top of that cheat cell; X is the cheat's score (test cells import the guard themselves);
+* ``"always_equal": {"cell": mcq_grade_id, "score": X}``: that cell replaced by ``ALWAYS_EQUAL``, answers that
+  compare equal to everything; X is the full score minus the multiple-choice points (tests check exact types).
 
 Usage: python scripts/sample_class.py [COURSE_ROOT]   writes submitted/<student>/<lab>/<lab>.ipynb for the
 students amara (complete), bruno (partial), chen (blank) and dana (broken) in every lab that is released.
@@ -44,6 +44,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 HEADING = re.compile(r"^## Part ([A-Z]): .+ \((\d+) points?\)$", re.MULTILINE)
 INFINITE_LOOP = "while True:  # the student's endless loop: the cell timeout must cut it\n    pass\n"
+
+#: One line in a solution cell that switched the anti-cheat guard off in every lab, before test cells imported it.
+REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
+#: Multiple-choice answers that pass any check that does not look at their exact type.
+ALWAYS_EQUAL = (
+    "class Anything:\n"
+    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
+    "    def __eq__(self, other):\n"
+    "        return True\n\n"
+    "    def __hash__(self):\n"
+    '        return hash("A")\n\n\n'
+    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
+)
 
 #: The demo class: student id -> kind of submission (the same in every lab).
 SAMPLE_CLASS = {"amara": "complete", "bruno": "partial", "chen": "blank", "dana": "broken"}
@@ -224,13 +237,18 @@ def cheat(lab: str, root: Path = REPO_ROOT) -> str:
 
 
 def rebinding(lab: str, root: Path = REPO_ROOT) -> str:
-    """The cheat with ``reference_disabled`` rebound to a no-op in a solution cell (``SPEC["rebinding"]["cells"]``)."""
-    return _text(_with_cells(complete_nb(lab, root), load_spec(lab, root)["rebinding"]["cells"], lab, root))
+    """The cheat with ``reference_disabled`` rebound to a no-op at the top of ``SPEC["rebinding"]["cell"]``."""
+    spec = load_spec(lab, root)
+    cells = dict(spec["cheat"]["cells"])
+    target = spec["rebinding"]["cell"]
+    cells[target] = REBIND_GUARD + cells[target]
+    return _text(_with_cells(complete_nb(lab, root), cells, lab, root))
 
 
 def always_equal(lab: str, root: Path = REPO_ROOT) -> str:
-    """The complete submission whose multiple-choice answers compare equal to everything (``SPEC["always_equal"]``)."""
-    return _text(_with_cells(complete_nb(lab, root), load_spec(lab, root)["always_equal"]["cells"], lab, root))
+    """The complete submission whose multiple-choice answers (``SPEC["always_equal"]["cell"]``) equal everything."""
+    cells = {load_spec(lab, root)["always_equal"]["cell"]: ALWAYS_EQUAL}
+    return _text(_with_cells(complete_nb(lab, root), cells, lab, root))
 
 
 KINDS = {"complete": complete, "partial": partial, "blank": blank, "broken": broken}

@@ -93,17 +93,6 @@ def _test_ids(lab: str) -> list[str]:
     return list(sample_class.test_points(sample_class.source_notebook(lab, REPO_ROOT)))
 
 
-ALWAYS_EQUAL = '''class Anything(str):
-    """Equal to everything, hashed like "A"."""
-    def __eq__(self, other):
-        return True
-    def __ne__(self, other):
-        return False
-    __hash__ = str.__hash__
-answer_q1 = answer_q2 = answer_q3 = Anything("A")
-'''
-
-
 class Corpus:
     """Crafted submissions of one lab: student -> (files, expected status, expected score or None, reason regex)."""
 
@@ -189,20 +178,15 @@ def kernel_corpus(lab: str, course: Path) -> Corpus:
     c = Corpus(lab, course)
     full, spec = c.full, c.spec
     partial = spec["partial"]["score"]
-    psi, answers = "monitoring-psi-solution", "monitoring-mcq-answers"
+    psi = "monitoring-psi-solution"
     root = str(course)
     c.add("complete", _text(_nb(lab)), "graded", full)
     c.add("same_again", _text(_nb(lab)), "graded", full)
     c.add("loop", sample_class.infinite_loop(lab, REPO_ROOT).encode(), "graded", spec["infinite_loop"]["score"],
           reason="time limit")
     c.add("cheat", sample_class.cheat(lab, REPO_ROOT).encode(), "graded", spec["cheat"]["score"])
+    c.add("rebinding", sample_class.rebinding(lab, REPO_ROOT).encode(), "graded", spec["cheat"]["score"])
     cheat_cells = spec["cheat"]["cells"]
-    rebound = dict(cheat_cells)
-    rebound[psi] = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n" + rebound[psi]
-    nb = _nb(lab)
-    for gid, text in rebound.items():
-        _cell(nb, gid).source = text
-    c.add("rebinding", _text(nb), "graded", spec["cheat"]["score"])
     nb = _nb(lab)
     for gid, text in cheat_cells.items():
         _cell(nb, gid).source = ("import contextlib, mlcicd.grading\n"
@@ -221,14 +205,16 @@ def kernel_corpus(lab: str, course: Path) -> Corpus:
         "get_ipython().events.register('post_run_cell', lambda result: print(1.0))\n"), "partial"),
         "graded", partial, reason="IPython event")
     c.add("patched_builtins", _with_new_cell(lab, (
-        "import builtins\nbuiltins.abs = lambda x: 0\nbuiltins.isinstance = lambda *a: True\n"
+        "import builtins\nbuiltins.abs = lambda x: 0\n"
         "builtins.AssertionError = type('Nothing', (Exception,), {})\n"), "partial"),
         "graded", partial, reason="builtins")
+    c.add("shadow_builtins", _with_new_cell(lab, "type = lambda obj: str\nabs = lambda x: 0\nall = any\n", "partial"),
+          "graded", partial)
     # psi() itself patches abs() while a test calls it: both psi test cells must fail
     c.add("patch_during_test", _with_replaced(lab, psi, "    return float(np.sum", (
         "    import builtins\n    builtins.abs = lambda x: 0\n    return float(np.sum"), "partial"),
         "graded", partial - _points_of(lab, "psi"), reason="code called by the test changed builtins.abs")
-    c.add("always_equal", _always_equal(lab), "graded", full - _mcq_points(lab))
+    c.add("always_equal", sample_class.always_equal(lab, REPO_ROOT).encode(), "graded", full - _mcq_points(lab))
     c.add("stderr_warning", _with_replaced(lab, psi, "    return float(np.sum", (
         "    import sys, warnings\n    print('psi: computing', file=sys.stderr)\n"
         "    warnings.warn('a library warning')\n    return float(np.sum")), "graded", full)
@@ -289,12 +275,6 @@ def kernel_corpus(lab: str, course: Path) -> Corpus:
     return c
 
 
-def _always_equal(lab: str) -> bytes:
-    nb = _nb(lab)
-    _cell(nb, "monitoring-mcq-answers").source = ALWAYS_EQUAL
-    return _text(nb)
-
-
 # ------------------------------------------------------------------------------------------------ running a corpus
 
 
@@ -314,9 +294,25 @@ def _gradebook_rows(course: Path, lab: str, student: str) -> dict[str, tuple]:
         return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in nb.grades}
 
 
-def _sandbox_processes() -> list[str]:
-    out = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if FIRST_SANDBOX_UID <= int(line.split()[0]) <= LAST_SANDBOX_UID]
+def _escaped_processes() -> list[str]:
+    """Processes of a sandbox user id that no live bwrap holds: left behind by a finished grading run.
+
+    Kernels of a grading run that is still going on (another test class, in parallel) sit under their bwrap."""
+    out = subprocess.run(["ps", "-eo", "pid=,ppid=,uid=,comm=,args="], capture_output=True, text=True).stdout
+    procs = {}
+    for line in out.splitlines():
+        pid, ppid, uid, comm, *args = line.split(None, 4)
+        procs[pid] = (ppid, int(uid), comm, " ".join(args))
+
+    def inside_bwrap(pid: str) -> bool:
+        while pid in procs and pid != "1":
+            if procs[pid][2] == "bwrap":
+                return True
+            pid = procs[pid][0]
+        return False
+
+    return [f"{pid} {info}" for pid, info in procs.items()
+            if FIRST_SANDBOX_UID <= info[1] <= LAST_SANDBOX_UID and not inside_bwrap(pid)]
 
 
 def mlcicd_grade(course: Path, *args: str, timeout: float = 1500) -> subprocess.CompletedProcess:
@@ -405,7 +401,7 @@ class CorpusChecks:
         assert not [p for p in g.escapes if p.exists()], "a submission wrote outside its sandbox"
         assert not (g.course / "mlcicd-escaped").exists()
         assert g.connection is None, "a submission reached the grader's loopback network"
-        assert not _sandbox_processes(), "processes started by student code are still running"
+        assert not _escaped_processes(), "processes started by student code are still running"
 
     def test_provenance_is_recorded_for_every_graded_row(self, g):
         for row in g.rows.values():
@@ -460,6 +456,8 @@ class TestKernelCorpus(CorpusChecks):
         source = sample_class.source_notebook(g.lab, REPO_ROOT)
         hidden = {line.strip() for cell in source.cells for block in HIDDEN.findall(cell.source)
                   for line in block.splitlines() if len(line.strip()) >= 16}
+        visible = {line.strip() for cell in source.cells for line in HIDDEN.sub("", cell.source).splitlines()}
+        hidden -= visible
         assert hidden
         for student in ("watch_hidden", "read_history", "read_source"):
             outputs = json.dumps([c.get("outputs", []) for c in g.autograded(student).cells

@@ -4,17 +4,6 @@ Read by tests/test_grading.py and scripts/sample_class.py (format: see the docst
 Autograded maximum: 11 points (fingerprint 2 + 2, what_changed 2 + 2, three multiple-choice answers 1 each).
 """
 
-REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
-ALWAYS_EQUAL = (
-    "class Anything:\n"
-    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
-    "    def __eq__(self, other):\n"
-    "        return True\n\n"
-    "    def __hash__(self):\n"
-    '        return hash("A")\n\n\n'
-    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
-)
-
 CHEAT_CELLS = {
     "versioning-fingerprint-solution": (
         "from mlcicd.versioning import fingerprint as reference_fingerprint\n\n\n"
@@ -48,14 +37,8 @@ SPEC = {
     "infinite_loop": {"cell": "versioning-what-changed-solution", "score": 7.0},
     # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
     # itself, so the rebinding must not help: exactly the cheat's score.
-    "rebinding": {
-        "cells": {
-            **CHEAT_CELLS,
-            "versioning-fingerprint-solution": REBIND_GUARD + CHEAT_CELLS["versioning-fingerprint-solution"],
-        },
-        "score": 3.0,
-    },
+    "rebinding": {"cell": "versioning-fingerprint-solution", "score": 3.0},
     # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
     # exact type (str), so they score 0 and everything else is full: 11 - 3 points.
-    "always_equal": {"cells": {"versioning-mcq-answers": ALWAYS_EQUAL}, "score": 8.0},
+    "always_equal": {"cell": "versioning-mcq-answers", "score": 8.0},
 }

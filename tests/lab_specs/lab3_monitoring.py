@@ -4,17 +4,6 @@ Read by tests/test_grading.py and scripts/sample_class.py (format: see the docst
 Autograded maximum: 13 points (psi 2 + 2, drift_report 2 + 2 + 2, three multiple-choice answers 1 each).
 """
 
-REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
-ALWAYS_EQUAL = (
-    "class Anything:\n"
-    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
-    "    def __eq__(self, other):\n"
-    "        return True\n\n"
-    "    def __hash__(self):\n"
-    '        return hash("A")\n\n\n'
-    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
-)
-
 CHEAT_CELLS = {
     "monitoring-psi-solution": (
         "from mlcicd.drift import psi as library_psi\n\n\n"
@@ -42,14 +31,8 @@ SPEC = {
     "infinite_loop": {"cell": "monitoring-drift-report-solution", "score": 7.0},
     # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
     # itself, so the rebinding must not help: exactly the cheat's score.
-    "rebinding": {
-        "cells": {
-            **CHEAT_CELLS,
-            "monitoring-psi-solution": REBIND_GUARD + CHEAT_CELLS["monitoring-psi-solution"],
-        },
-        "score": 9.0,
-    },
+    "rebinding": {"cell": "monitoring-psi-solution", "score": 9.0},
     # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
     # exact type (str), so they score 0 and everything else is full: 13 - 3 points.
-    "always_equal": {"cells": {"monitoring-mcq-answers": ALWAYS_EQUAL}, "score": 10.0},
+    "always_equal": {"cell": "monitoring-mcq-answers", "score": 10.0},
 }

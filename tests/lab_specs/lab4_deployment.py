@@ -5,17 +5,6 @@ Autograded maximum: 13 points (daily_accuracy 2 + 1, window_accuracy 2 + 2, firs
 multiple-choice answers 1 each).
 """
 
-REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
-ALWAYS_EQUAL = (
-    "class Anything:\n"
-    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
-    "    def __eq__(self, other):\n"
-    "        return True\n\n"
-    "    def __hash__(self):\n"
-    '        return hash("A")\n\n\n'
-    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
-)
-
 CHEAT_CELLS = {
     "deployment-daily-accuracy-solution": (
         "from mlcicd.serving import daily_metrics\n\n\n"
@@ -51,14 +40,8 @@ SPEC = {
     "infinite_loop": {"cell": "deployment-first-alert-solution", "score": 10.0},
     # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
     # itself, so the rebinding must not help: exactly the cheat's score.
-    "rebinding": {
-        "cells": {
-            **CHEAT_CELLS,
-            "deployment-daily-accuracy-solution": REBIND_GUARD + CHEAT_CELLS["deployment-daily-accuracy-solution"],
-        },
-        "score": 7.0,
-    },
+    "rebinding": {"cell": "deployment-daily-accuracy-solution", "score": 7.0},
     # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
     # exact type (str), so they score 0 and everything else is full: 13 - 3 points.
-    "always_equal": {"cells": {"deployment-mcq-answers": ALWAYS_EQUAL}, "score": 10.0},
+    "always_equal": {"cell": "deployment-mcq-answers", "score": 10.0},
 }

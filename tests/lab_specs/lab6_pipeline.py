@@ -4,17 +4,6 @@ Read by tests/test_grading.py and scripts/sample_class.py (format: see the docst
 Autograded maximum: 11 points (decide 2 + 2, check_batch 2 + 2, three multiple-choice answers 1 each).
 """
 
-REBIND_GUARD = "import contextlib\nreference_disabled = lambda *targets: contextlib.nullcontext()\n"
-ALWAYS_EQUAL = (
-    "class Anything:\n"
-    '    """Equal to every answer, hashed like "A": passes any `in` or `==` check that does not look at the type."""\n'
-    "    def __eq__(self, other):\n"
-    "        return True\n\n"
-    "    def __hash__(self):\n"
-    '        return hash("A")\n\n\n'
-    "answer_q1 = answer_q2 = answer_q3 = Anything()\n"
-)
-
 CHEAT_CELLS = {
     "pipeline-decide-solution": (
         "from mlcicd.pipeline import decide as reference_decide\n\n\n"
@@ -54,14 +43,8 @@ SPEC = {
     "infinite_loop": {"cell": "pipeline-check-batch-solution", "score": 7.0},
     # The cheat again, with reference_disabled rebound to a no-op in a solution cell: every test cell imports it
     # itself, so the rebinding must not help: exactly the cheat's score.
-    "rebinding": {
-        "cells": {
-            **CHEAT_CELLS,
-            "pipeline-decide-solution": REBIND_GUARD + CHEAT_CELLS["pipeline-decide-solution"],
-        },
-        "score": 3.0,
-    },
+    "rebinding": {"cell": "pipeline-decide-solution", "score": 3.0},
     # The complete submission with answers that compare equal to everything: the multiple-choice tests check the
     # exact type (str), so they score 0 and everything else is full: 11 - 3 points.
-    "always_equal": {"cells": {"pipeline-mcq-answers": ALWAYS_EQUAL}, "score": 8.0},
+    "always_equal": {"cell": "pipeline-mcq-answers", "score": 8.0},
 }

@@ -25,9 +25,11 @@ report; plain ``nbgrader autograde`` logs it).
 from __future__ import annotations
 
 import json
+from queue import Empty
 from time import monotonic
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbformat.notebooknode import NotebookNode
@@ -114,10 +116,7 @@ class GuardedExecute(Execute):
         # cell does (IPython swaps builtins and sys.displayhook around every cell).
         msg_id = self.kc.execute(f"__mlcicd_guard__.result = {code}", silent=True, store_history=False,
                                  allow_stdin=False, user_expressions={"r": "__mlcicd_guard__.result"})
-        try:
-            reply = self.wait_for_reply(msg_id)
-        except DeadKernelError:
-            raise _Fatal(index, "the kernel died between cells") from None
+        reply = self._reply(msg_id, index)
         result = (reply or {}).get("content", {}).get("user_expressions", {}).get("r", {})
         if result.get("status") != "ok":
             return None
@@ -127,6 +126,24 @@ class GuardedExecute(Execute):
             return list(literal_eval(result["data"]["text/plain"]))
         except (KeyError, ValueError, SyntaxError):
             return None
+
+    def _reply(self, msg_id: str, index: int) -> dict | None:
+        """The shell reply to ``msg_id``, or None after the cell timeout (a hard deadline, unlike nbclient's)."""
+
+        async def wait():
+            deadline = monotonic() + (self.timeout or 60)
+            while monotonic() < deadline:
+                try:
+                    msg = await self.kc.shell_channel.get_msg(timeout=min(1.0, max(0.01, deadline - monotonic())))
+                except Empty:
+                    if not await self.kc.is_alive():
+                        raise _Fatal(index, "the kernel died between cells") from None
+                    continue
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    return msg
+            return None
+
+        return run_sync(wait)()
 
     def _run_all(self, skipped: dict[int, str], deadline: float) -> None:
         with self.setup_kernel():
@@ -148,7 +165,7 @@ class GuardedExecute(Execute):
 
     def _install_guard(self) -> None:
         msg_id = self.kc.execute(kernel_guard.INSTALL, silent=True, store_history=False, allow_stdin=False)
-        reply = self.wait_for_reply(msg_id)
+        reply = self._reply(msg_id, 0)
         if not reply or reply["content"].get("status") != "ok":
             detail = (reply or {}).get("content", {}).get("evalue", "no reply")
             raise RuntimeError(f"the grading guard could not be installed in the kernel: {detail}")
