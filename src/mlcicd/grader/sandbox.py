@@ -70,10 +70,12 @@ def bwrap_command(work: Path, run: Path, hidden: list[Path], uid: int | None, me
     args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm"]
     for folder in hidden:
-        if folder != Path("/tmp"):
+        if folder not in (Path("/tmp"), Path("/dev/shm")):
             args += ["--perms", "0755", "--tmpfs", str(folder)]
+    # /tmp is replaced too: a Python environment that lives there (a CI checkout, say) is bound back like the rest.
+    holders = sorted({*hidden, Path("/tmp"), Path(tempfile.gettempdir()).resolve()}, key=lambda p: len(p.parts))
     for path in _python_paths():
-        holder = next((h for h in hidden if _inside(path, h) and path != h), None)
+        holder = next((h for h in holders if _inside(path, h) and path != h), None)
         if holder is None:
             continue
         # bwrap creates missing parents with mode 0700, which an unprivileged kernel could not traverse.
