@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lab install clean
 
-$(STAMP): pyproject.toml binder/requirements.txt requirements-test.txt
+$(STAMP): pyproject.toml binder/requirements.txt requirements-cluster.txt requirements-test.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt

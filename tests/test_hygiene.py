@@ -91,20 +91,24 @@ def test_every_dependency_is_pinned_exactly():
 
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
     runtime = _pins(REPO_ROOT / "binder" / "requirements.txt")
+    cluster = _pins(REPO_ROOT / "requirements-cluster.txt")
     test = _pins(REPO_ROOT / "requirements-test.txt")
-    assert not set(runtime) & set(test), "a package is pinned twice"
+    assert not set(runtime) & set(test) and not set(runtime) & set(cluster) and not set(cluster) & set(test), \
+        "a package is pinned twice"
     for requirement in project["dependencies"]:
         name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[ ;]", requirement)[0]).lower()
         assert name in runtime, f"runtime dependency {name} has no pin in binder/requirements.txt"
-    for requirement in project["optional-dependencies"]["test"]:
-        name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[ ;]", requirement)[0]).lower()
-        assert name in test, f"test dependency {name} has no pin in requirements-test.txt"
+    for group, pins, path in (("test", test, "requirements-test.txt"), ("cluster", cluster, "requirements-cluster.txt")):
+        for requirement in project["optional-dependencies"][group]:
+            name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[ ;]", requirement)[0]).lower()
+            assert name in pins, f"{group} dependency {name} has no pin in {path}"
 
 
 def test_installed_versions_match_the_pins():
     from importlib.metadata import version
 
-    for name, pinned in _pins(REPO_ROOT / "binder" / "requirements.txt").items():
+    pins = {**_pins(REPO_ROOT / "binder" / "requirements.txt"), **_pins(REPO_ROOT / "requirements-cluster.txt")}
+    for name, pinned in pins.items():
         assert version(name) == pinned, f"{name} {version(name)} is installed but {pinned} is pinned; run make install"
 
 

@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--no-sandbox", action="store_true",
                            help="run student code without bubblewrap (only for submissions you trust)")
     grade_cmd.add_argument("--force", action="store_true", help="regrade submissions that did not change")
+    grade_cmd.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                           help="grade on this Dask distributed cluster instead of local processes (--jobs is then "
+                                "ignored); this machine keeps the gradebook and writes every result")
+    grade_cmd.add_argument("--db", metavar="URL", default=None,
+                           help="the gradebook's SQLAlchemy URL, e.g. postgresql://USER@HOST/DB "
+                                "(default: CourseDirectory.db_url of nbgrader_config.py, else gradebook.db)")
     grade_cmd.add_argument("--root", type=Path, default=Path.cwd(), help="the course folder (default: here)")
     return parser
 
@@ -48,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     options = GradeOptions(students=args.student, jobs=args.jobs, timeout=args.timeout,
                            notebook_timeout=args.notebook_timeout, memory_mb=args.memory,
-                           sandbox=not args.no_sandbox, force=args.force)
+                           sandbox=not args.no_sandbox, force=args.force, db_url=args.db,
+                           scheduler=args.scheduler)
     try:
         grade(args.root, args.lab, options)
     except GradingError as error:

@@ -16,17 +16,19 @@ Every folder ends with one row in the report: ``graded`` or ``rejected``, with t
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import importlib.metadata
 import logging
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
+import threading
 import time
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -37,7 +39,7 @@ import nbformat
 from mlcicd.grader.errors import CourseError, SandboxUnavailableError
 from mlcicd.grader.intake import ReleasedLab, check_submission
 
-__all__ = ["GradeOptions", "Row", "grade", "REPORT_COLUMNS"]
+__all__ = ["GradeOptions", "Row", "grade", "grade_submission", "REPORT_COLUMNS"]
 
 REPORT_COLUMNS = ["student", "status", "reason", "score", "max_score", "seconds", "sandbox",
                   "submission_sha256", "source_sha256", "environment_sha256", "engine_version"]
@@ -65,6 +67,8 @@ class GradeOptions:
     memory_mb: int = 4096
     sandbox: bool = True
     force: bool = False
+    db_url: str | None = None  # None: the course config's CourseDirectory.db_url (SQLite gradebook.db by default)
+    scheduler: str | None = None  # a Dask scheduler address, tcp://HOST:PORT; None: local worker processes
 
 
 @dataclass
@@ -119,13 +123,23 @@ def _course_config(root: Path):
     return PyFileConfigLoader(path.name, path=str(root)).load_config() if path.is_file() else Config()
 
 
+_WORKER_READY = False
+# nbgrader's converters chdir into the course folder, so one process grades one submission at a time; a Dask worker
+# started with several threads then still grades correctly, only no faster.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def _worker_init() -> None:
     # Imported once per worker process, not once per submission.
+    global _WORKER_READY
+    if _WORKER_READY:
+        return
     import nbgrader.converters  # noqa: F401
     import mlcicd.grader.execute  # noqa: F401
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     _quiet_sqlalchemy()
+    _WORKER_READY = True
 
 
 def _quiet_sqlalchemy() -> None:
@@ -135,8 +149,35 @@ def _quiet_sqlalchemy() -> None:
     warnings.filterwarnings("ignore", category=SAWarning)
 
 
-def _grade_in_scratch(task: dict) -> dict:
-    """Worker: grade one student's repaired notebooks in a scratch course; return the scores and what happened."""
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _read_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def grade_submission(lab: dict, task: dict) -> dict:
+    """Worker: grade one student's repaired notebooks in a scratch course of its own; return scores and files.
+
+    Everything it needs comes in its two arguments, so it runs the same in a local process and on a Dask worker on
+    another machine: ``lab`` (shared by every task of a run) holds the lab's source files, a gradebook with this
+    assignment only (no student in it) and the course's nbgrader config; ``task`` holds one student's notebooks.
+    The graded notebooks come back as bytes; the scratch folder is removed.
+    """
+    _worker_init()
+    with _ONE_AT_A_TIME:
+        scratch = Path(tempfile.mkdtemp(prefix="mlcicd-task-"))
+        try:
+            return _grade_in_scratch(lab, task, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _grade_in_scratch(lab_data: dict, task: dict, root: Path) -> dict:
     from nbgrader.api import Gradebook
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
@@ -144,26 +185,28 @@ def _grade_in_scratch(task: dict) -> dict:
     from mlcicd.grader.execute import take_events
 
     started = time.perf_counter()
-    root, lab, student = Path(task["scratch"]), task["lab"], task["student"]
-    shutil.copytree(Path(task["course"]) / "source" / lab, root / "source" / lab,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    lab, student = lab_data["lab"], task["student"]
+    _write_files(root / "source" / lab, lab_data["source_files"])
     folder = root / "submitted" / student / lab
     folder.mkdir(parents=True)
     for name, text in task["notebooks"].items():
         (folder / name).write_text(text, encoding="utf-8")
     if task["timestamp"] is not None:
         (folder / "timestamp.txt").write_text(task["timestamp"], encoding="utf-8")
-    shutil.copy2(task["template_db"], root / "gradebook.db")
+    (root / "gradebook.db").write_bytes(lab_data["template_db"])
+    db_url = f"sqlite:///{root / 'gradebook.db'}"
 
-    config = _course_config(Path(task["course"]))
+    config = copy.deepcopy(lab_data["config"])
     config.CourseDirectory.root = str(root)
-    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    config.CourseDirectory.db_url = db_url
     config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
-    config.GuardedExecute.sandbox = task["sandbox"]
-    config.GuardedExecute.timeout = task["timeout"]
-    config.GuardedExecute.notebook_timeout = task["notebook_timeout"]
-    config.SandboxedKernelManager.memory_mb = task["memory_mb"]
-    config.SandboxedKernelManager.hidden_paths = [task["course"], task["scratch_root"]]
+    config.GuardedExecute.sandbox = lab_data["sandbox"]
+    config.GuardedExecute.timeout = lab_data["timeout"]
+    config.GuardedExecute.notebook_timeout = lab_data["notebook_timeout"]
+    config.SandboxedKernelManager.memory_mb = lab_data["memory_mb"]
+    # The instructor's course folder may exist on this machine (local grading): the kernel must not see it.
+    config.SandboxedKernelManager.hidden_paths = [p for p in [*lab_data["hidden_paths"], str(root)]
+                                                  if Path(p).is_dir()]
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id, coursedir.student_id = lab, student
     app = Autograde(coursedir=coursedir, config=config)
@@ -180,7 +223,7 @@ def _grade_in_scratch(task: dict) -> dict:
         return {"error": detail, "events": take_events(), "seconds": time.perf_counter() - started}
     finally:
         app.log.removeHandler(handler)
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+    with Gradebook(db_url) as gb:
         submission = gb.find_submission(lab, student)
         result = {
             "score": float(submission.code_score),
@@ -192,18 +235,20 @@ def _grade_in_scratch(task: dict) -> dict:
             "penalties": [(nb.name, nb.late_submission_penalty) for nb in submission.notebooks],
         }
     result.update(events=take_events(), seconds=time.perf_counter() - started,
-                  autograded=str(root / "autograded" / student / lab))
+                  autograded=_read_files(root / "autograded" / student / lab))
     return result
 
 
 class _Course:
     """The instructor's course folder: paths, its gradebook (written only here) and the report."""
 
-    def __init__(self, root: Path, lab: str):
+    def __init__(self, root: Path, lab: str, db_url: str | None = None):
         from nbgrader.coursedir import CourseDirectory
 
         self.root, self.lab = root, lab
         self.config = _course_config(root)
+        if db_url:
+            self.config.CourseDirectory.db_url = db_url
         coursedir = CourseDirectory(config=self.config, root=str(root))
         self.db_url = coursedir.db_url
         self.report = root / "reports" / lab / "status.csv"
@@ -212,12 +257,15 @@ class _Course:
             raise CourseError(f"no lab {lab!r} in {root / 'source'}; labs found: {', '.join(labs) or 'none'}")
         from nbgrader.api import Gradebook, MissingEntry
 
-        with Gradebook(self.db_url) as gb:
-            try:
+        try:
+            with Gradebook(self.db_url) as gb:
                 gb.find_assignment(lab)
-            except MissingEntry:
-                raise CourseError(f"{lab} is not in the gradebook yet: run `nbgrader generate_assignment {lab}` "
-                                  "from the course folder first") from None
+        except MissingEntry:
+            raise CourseError(f"{lab} is not in the gradebook yet: run `nbgrader generate_assignment {lab}` "
+                              "from the course folder first (with the same --db, if you gave one)") from None
+        except Exception as error:  # SQLAlchemy: no driver, no server, wrong credentials
+            raise CourseError(f"cannot open the gradebook {_redact(self.db_url)}: {type(error).__name__}: "
+                              f"{str(error).strip().splitlines()[0]}") from None
 
     def previous_rows(self) -> dict[str, Row]:
         if not self.report.is_file():
@@ -225,16 +273,41 @@ class _Course:
         with open(self.report, newline="", encoding="utf-8") as handle:
             return {r["student"]: Row(**{k: r.get(k, "") for k in REPORT_COLUMNS}) for r in csv.DictReader(handle)}
 
-    def snapshot_gradebook(self, dest: Path) -> Path:
-        if not self.db_url.startswith("sqlite:///"):
-            raise CourseError(f"mlcicd grade works with a SQLite gradebook; got {self.db_url}")
-        source = sqlite3.connect(self.db_url.removeprefix("sqlite:///"))
-        target = sqlite3.connect(dest)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
-        return dest
+    def assignment_template(self, dest: Path) -> bytes:
+        """A new SQLite gradebook holding only this lab's assignment, notebooks and cells: no student, no grade.
+
+        It is all a worker needs from the gradebook, whichever database the course uses."""
+        from nbgrader.api import Base, Gradebook
+        from sqlalchemy import create_engine, select
+
+        Gradebook(f"sqlite:///{dest}").close()
+        tables = Base.metadata.tables
+        source, target = create_engine(self.db_url), create_engine(f"sqlite:///{dest}")
+
+        def rows(name, column, values):
+            table = tables[name]
+            return [dict(r) for r in s.execute(select(table).where(table.c[column].in_(values))).mappings()]
+
+        try:
+            with source.connect() as s, target.begin() as t:
+                assignment = rows("assignment", "name", [self.lab])
+                course = rows("course", "id", [a["course_id"] for a in assignment])
+                known = {r[0] for r in t.execute(select(tables["course"].c.id))}
+                notebooks = rows("notebook", "assignment_id", [a["id"] for a in assignment])
+                notebook_ids = [n["id"] for n in notebooks]
+                cells = rows("base_cell", "notebook_id", notebook_ids)
+                cell_ids = [c["id"] for c in cells]
+                copies = [("course", [c for c in course if c["id"] not in known]), ("assignment", assignment),
+                          ("notebook", notebooks), ("base_cell", cells),
+                          *((name, rows(name, "id", cell_ids)) for name in ("grade_cells", "solution_cells", "task_cells")),
+                          ("source_cell", rows("source_cell", "notebook_id", notebook_ids))]
+                for name, found in copies:
+                    if found:
+                        t.execute(tables[name].insert(), found)
+        finally:
+            source.dispose()
+            target.dispose()
+        return dest.read_bytes()
 
     def merge(self, student: str, result: dict) -> None:
         """Write one student's autograded scores into the course gradebook and notebooks into autograded/."""
@@ -254,7 +327,8 @@ class _Course:
             gb.db.commit()
         dest = self.root / "autograded" / student / self.lab
         shutil.rmtree(dest, ignore_errors=True)
-        shutil.copytree(result["autograded"], dest)
+        dest.mkdir(parents=True)
+        _write_files(dest, result["autograded"])
 
     def write_report(self, rows: list[Row]) -> None:
         self.report.parent.mkdir(parents=True, exist_ok=True)
@@ -273,17 +347,54 @@ def _progress(total: int):
     return tqdm(total=total, unit="submission", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
 
 
+def _redact(db_url: str) -> str:
+    """The database URL without its password, for messages and reports."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: SQLAlchemy's own error says so when it is used
+        return db_url
+
+
+def _local_results(lab_data: dict, tasks: list[dict], jobs: int) -> Iterator[tuple[dict, dict]]:
+    """Grade the tasks in ``jobs`` local worker processes; yield each task with its result as it finishes."""
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_init) as pool:
+        futures = {pool.submit(grade_submission, lab_data, task): task for task in tasks}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except Exception as error:  # a worker that died: this submission only
+                result = {"error": f"the grading worker failed ({type(error).__name__}: {error})",
+                          "events": [], "seconds": 0.0}
+            yield futures[future], result
+
+
 def grade(root: Path, lab: str, options: GradeOptions | None = None, echo=print) -> list[Row]:
     """Grade every submission folder of ``lab`` in the course at ``root``; return the report's rows."""
     from mlcicd.grader.sandbox import sandbox_problem
 
     options = options or GradeOptions()
     root = Path(root).resolve()
-    course = _Course(root, lab)
-    if options.sandbox:
+    course = _Course(root, lab, options.db_url)
+    cluster = None
+    if options.scheduler:
+        from mlcicd.grader.cluster import Cluster
+
+        # Before anything is written: the scheduler answers, has workers, and they can grade as this machine would.
+        cluster = Cluster.connect(options.scheduler, sandbox=options.sandbox)
+    elif options.sandbox:
         problem = sandbox_problem()
         if problem:
             raise SandboxUnavailableError(problem)
+    try:
+        return _grade(root, lab, options, course, cluster, echo)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster, echo) -> list[Row]:
     released = ReleasedLab.load(root, lab)
     submitted = root / "submitted"
     folders = sorted(p for p in submitted.glob(f"*/{lab}") if p.is_dir()) if submitted.is_dir() else []
@@ -304,60 +415,58 @@ def grade(root: Path, lab: str, options: GradeOptions | None = None, echo=print)
         rows = {s: r for s, r in previous.items() if s not in options.students}
     else:
         rows = {}
-    scratch_root = Path(tempfile.mkdtemp(prefix="mlcicd-grade-"))
-    try:
-        template_db = course.snapshot_gradebook(scratch_root / "template.db")
-        tasks = []
-        skipped = 0
-        for folder in folders:
-            student = folder.parent.name
-            files = [p for p in folder.rglob("*") if p.is_file()]
-            stamp = {"submission_sha256": _sha256_files(files, folder), **provenance}
-            before = previous.get(student)
-            if (not options.force and before and before.status == "graded"
-                    and all(getattr(before, k) == v for k, v in stamp.items())):
-                rows[student] = before
-                skipped += 1
-                continue
-            intake = check_submission(folder, released, student)
-            if not intake.accepted:
-                rows[student] = Row(student, "rejected", intake.rejection, sandbox=sandbox, **stamp)
-                continue
-            timestamp = folder / "timestamp.txt"
-            tasks.append(({
-                "course": str(root), "lab": lab, "student": student, "scratch_root": str(scratch_root),
-                "scratch": str(scratch_root / student), "template_db": str(template_db),
-                "notebooks": {name: nbformat.writes(nb) for name, nb in intake.notebooks.items()},
-                "timestamp": timestamp.read_text(encoding="utf-8") if timestamp.is_file() else None,
+    tasks, intakes, stamps = [], {}, {}
+    skipped = 0
+    for folder in folders:
+        student = folder.parent.name
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        stamp = {"submission_sha256": _sha256_files(files, folder), **provenance}
+        before = previous.get(student)
+        if (not options.force and before and before.status == "graded"
+                and all(getattr(before, k) == v for k, v in stamp.items())):
+            rows[student] = before
+            skipped += 1
+            continue
+        intake = check_submission(folder, released, student)
+        if not intake.accepted:
+            rows[student] = Row(student, "rejected", intake.rejection, sandbox=sandbox, **stamp)
+            continue
+        timestamp = folder / "timestamp.txt"
+        tasks.append({
+            "student": student,
+            "notebooks": {name: nbformat.writes(nb) for name, nb in intake.notebooks.items()},
+            "timestamp": timestamp.read_text(encoding="utf-8") if timestamp.is_file() else None,
+        })
+        intakes[student], stamps[student] = intake, stamp
+    if tasks:
+        with tempfile.TemporaryDirectory(prefix="mlcicd-grade-") as scratch:
+            lab_data = {
+                "lab": lab,
+                "source_files": _read_files(root / "source" / lab),
+                "template_db": course.assignment_template(Path(scratch) / "template.db"),
+                "config": course.config,
+                "hidden_paths": [str(root)],
                 "sandbox": options.sandbox, "timeout": int(timeout), "notebook_timeout": options.notebook_timeout,
                 "memory_mb": options.memory_mb,
-            }, intake, stamp))
-        if tasks:
-            jobs = max(1, min(options.jobs, len(tasks)))
-            with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_init) as pool, \
-                    _progress(len(tasks)) as bar:
-                futures = {pool.submit(_grade_in_scratch, task): (task, intake, stamp) for task, intake, stamp in tasks}
-                for future in as_completed(futures):
-                    task, intake, stamp = futures[future]
-                    student = task["student"]
-                    try:
-                        result = future.result()
-                    except Exception as error:  # a worker that died: this submission only
-                        result = {"error": f"the grading worker failed ({type(error).__name__}: {error})",
-                                  "events": [], "seconds": 0.0}
-                    notes = "; ".join([*intake.repairs, *result["events"]])
-                    if "error" in result:
-                        reason = f"submitted/{student}/{lab}: nbgrader could not grade it ({result['error']})"
-                        rows[student] = Row(student, "rejected", "; ".join(filter(None, [reason, notes])),
-                                            seconds=round(result["seconds"], 2), sandbox=sandbox, **stamp)
-                    else:
-                        course.merge(student, result)
-                        rows[student] = Row(student, "graded", notes, result["score"], result["max_score"],
-                                            round(result["seconds"], 2), sandbox, **stamp)
-                    course.write_report(list(rows.values()))
-                    bar.update()
-    finally:
-        shutil.rmtree(scratch_root, ignore_errors=True)
+            }
+        results = (cluster.results(lab_data, tasks) if cluster is not None
+                   else _local_results(lab_data, tasks, max(1, min(options.jobs, len(tasks)))))
+        with _progress(len(tasks)) as bar:
+            for task, result in results:
+                student = task["student"]
+                stamp = stamps[student]
+                notes = "; ".join([*intakes[student].repairs, *result["events"]])
+                if "error" in result:
+                    reason = f"submitted/{student}/{lab}: {result.get('cause', 'nbgrader could not grade it')} " \
+                             f"({result['error']})"
+                    rows[student] = Row(student, "rejected", "; ".join(filter(None, [reason, notes])),
+                                        seconds=round(result["seconds"], 2), sandbox=sandbox, **stamp)
+                else:
+                    course.merge(student, result)
+                    rows[student] = Row(student, "graded", notes, result["score"], result["max_score"],
+                                        round(result["seconds"], 2), sandbox, **stamp)
+                course.write_report(list(rows.values()))
+                bar.update()
     result_rows = sorted(rows.values(), key=lambda r: r.student)
     course.write_report(result_rows)
     echo(_summary(lab, result_rows, skipped, options.sandbox, course.report.relative_to(root)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["GradingError", "SandboxUnavailableError", "CourseError"]
+__all__ = ["ClusterError", "CourseError", "GradingError", "SandboxUnavailableError"]
 
 
 class GradingError(Exception):
@@ -15,3 +15,7 @@ class SandboxUnavailableError(GradingError):
 
 class CourseError(GradingError):
     """The course folder is not ready to grade (no such lab, no release, no gradebook entry)."""
+
+
+class ClusterError(GradingError):
+    """The Dask cluster given with ``--scheduler`` cannot be reached, has no workers, or cannot grade."""
