@@ -25,7 +25,7 @@ import conftest
 from conftest import REPO_ROOT, VENV_BIN, course_env
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Headless flags that work in a container run as root (DESIGN §7).
+# Headless flags that work in a container run as root (CONTRIBUTING.md, "Stack facts").
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

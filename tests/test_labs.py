@@ -1,7 +1,7 @@
 """Structure of the graded labs in source/ and release/, checked without running the nbgrader CLI.
 
 Every lab found in source/ is checked (folders source/<lab>/<lab>.ipynb), so a new lab is covered as soon as it
-exists. What is proved here: the conventions of DESIGN §6 (headings, points, grade ids, test-cell layout,
+exists. What is proved here: the lab conventions of CONTRIBUTING.md (headings, points, grade ids, test-cell layout,
 multiple-choice keys, the open question's rubric), nbgrader's Validator verdicts (source passes with no stderr,
 every release test fails), that no hidden test, answer key or rubric leaks into release/, notebooks/ or src/,
 and that mlcicd.grading's reference switch really switches the package off and back on.
