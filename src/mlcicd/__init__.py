@@ -8,6 +8,8 @@ The curated API below covers the course's simulations; submodules hold the rest:
 Importing the package has no side effects: it sets no seeds, creates no folders and changes no plot style.
 """
 
+from importlib import metadata as _metadata
+
 from mlcicd.data import (
     FEATURES,
     LABEL,
@@ -64,4 +66,8 @@ __all__ = [
     "decide",
     "Decision",
 ]
-__version__ = "0.1.0"
+
+try:  # the version is written once, in pyproject.toml; the installed distribution's metadata carries it here
+    __version__ = _metadata.version("mlcicd")
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed (pip install -e .)
+    __version__ = "0+unknown"
