@@ -9,24 +9,15 @@ and that mlcicd.grading's reference switch really switches the package off and b
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import REPO_ROOT
-
-if "sample_class" in sys.modules:
-    sample_class = sys.modules["sample_class"]
-else:
-    _spec = importlib.util.spec_from_file_location("sample_class", REPO_ROOT / "scripts" / "sample_class.py")
-    sample_class = importlib.util.module_from_spec(_spec)
-    sys.modules["sample_class"] = sample_class
-    _spec.loader.exec_module(sample_class)
+from mlcicd.grader import sample_class
+from support import REPO_ROOT
 
 LABS = sample_class.discover_labs(REPO_ROOT)
 TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline")

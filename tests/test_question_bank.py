@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from support import REPO_ROOT
 from mlcicd.quiz import TOPICS, BankError, all_questions, get_question, load_bank, validate_item
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_recap.txt"
