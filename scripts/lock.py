@@ -47,8 +47,13 @@ NOT_PINNED = {"mlcicd", "pip", "setuptools", "wheel"}
 
 def current_pins() -> str:
     """The ``name==version`` lines of both pin files, as a pip constraints file."""
-    lines = [line for path in (RUNTIME, TEST) if path.is_file()
-             for line in path.read_text(encoding="utf-8").splitlines() if "==" in line and not line.startswith("#")]
+    lines = [
+        line
+        for path in (RUNTIME, TEST)
+        if path.is_file()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -56,8 +61,18 @@ def resolve(requirements: list[str], keep_pins: bool) -> dict[str, str]:
     """Canonical name -> version of every distribution pip would install for ``requirements`` from scratch."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
-               "--report", str(report), *requirements]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--dry-run",
+            "--ignore-installed",
+            "--report",
+            str(report),
+            *requirements,
+        ]
         if keep_pins:
             constraints = Path(tmp) / "constraints.txt"
             constraints.write_text(current_pins(), encoding="utf-8")

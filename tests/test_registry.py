@@ -292,7 +292,8 @@ def test_metadata_edited_to_claim_another_version_is_caught(tmp_path, models, da
         (lambda reg, m, d: reg.promote(1, "bad alias!", reason="x"), ValueError, "alias"),
         (lambda reg, m, d: reg.register(m[0], train_data=[1], code_version="a"), TypeError, "train_data"),
         (lambda reg, m, d: reg.register(m[0], train_data=d[0].iloc[:0], code_version="a"), ValueError, "empty"),
-        (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=""), TypeError, "code_version"),
+        (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=""), ValueError, "code_version is empty"),
+        (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=7), TypeError, "code_version must be"),
         (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version="a", metrics={"f": object()}), TypeError, "metrics"),
         (lambda reg, m, d: reg.register(object(), train_data=d[0], code_version="a"), TypeError, "Pipeline"),
         (

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from mlcicd._checks import check_frame
+
 __all__ = ["UNITS", "axis_label", "plot_distributions", "plot_metric_over_time", "plot_rollback_timeline"]
 
 #: Units of the loan features, for axis labels.
@@ -43,11 +45,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> Axes:
 
 
 def _column(df: Any, column: str, what: str) -> pd.Series:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
-    if column not in df.columns:
-        raise KeyError(f"{what} has no column {column!r}; it has {list(df.columns)}")
-    values = df[column].dropna()
+    values = check_frame(df, what, columns=(column,), non_empty=False)[column].dropna()
     if values.empty:
         raise ValueError(f"{what}[{column!r}] has no non-missing values to plot")
     return values
@@ -125,13 +123,7 @@ def plot_metric_over_time(
     daily frame itself, whose ``alert`` column is used) are marked with red triangles on the window metric;
     ``threshold`` draws the alert threshold.
     """
-    if not isinstance(daily, pd.DataFrame):
-        raise TypeError(f"daily must be a pandas DataFrame (e.g. from simulate_stream), got {type(daily).__name__}")
-    missing = [c for c in ("day", *metrics) if c not in daily.columns]
-    if missing:
-        raise KeyError(f"daily is missing column(s) {missing}; it has {list(daily.columns)}")
-    if daily.empty:
-        raise ValueError("daily is empty: there is nothing to plot")
+    check_frame(daily, "daily (e.g. from simulate_stream)", columns=("day", *metrics))
     ax = _axes(ax, (8.0, 4.0))
     days = daily["day"].to_numpy()
     for metric in metrics:

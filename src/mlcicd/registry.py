@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from mlcicd._checks import check_frame, check_text
+from mlcicd.errors import MlcicdError
 from mlcicd.models import fitted_fingerprint, join_model, split_model
 from mlcicd.versioning import fingerprint, fingerprint_bytes
 
@@ -62,7 +64,7 @@ _ARTIFACTS = {"model": "model.pkl", "preprocessor": "preprocessor.pkl", "referen
 _ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
-class RegistryError(Exception):
+class RegistryError(MlcicdError):
     """Raised for any registry problem: unknown version or alias, mismatched artifacts, corrupt files."""
 
 
@@ -390,16 +392,9 @@ class ModelRegistry:
             preprocessor, estimator = split_model(model)
         else:
             estimator = model
-        for what, frame in (("train_data", train_data), ("reference_data", reference_data)):
-            if frame is not None and not isinstance(frame, pd.DataFrame):
-                raise TypeError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
-        if len(train_data) == 0:
-            raise ValueError("train_data is empty; register the data the model was trained on")
-        reference = train_data if reference_data is None else reference_data
-        if len(reference) == 0:
-            raise ValueError("reference_data is empty; monitoring needs a reference sample")
-        if not isinstance(code_version, str) or not code_version:
-            raise TypeError("code_version must be a non-empty string, e.g. a git commit hash")
+        check_frame(train_data, "train_data")
+        reference = train_data if reference_data is None else check_frame(reference_data, "reference_data")
+        check_text(code_version, "code_version", example="3f2a9c1 (a git commit hash)")
         features = getattr(preprocessor, "feature_names_in_", None)
         if features is None:
             raise RegistryError(

@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mlcicd._checks import check_fraction, check_frame, check_int, check_seed
 from mlcicd.data import FEATURES, LABEL, concept_drift, covariate_drift, make_stream, prior_drift
 from mlcicd.drift import ReferenceProfile, drift_report
 from mlcicd.models import train_model
@@ -123,17 +124,6 @@ class PredictionLog:
         return pd.concat(self._batches, ignore_index=True)
 
 
-def _frame(df: object, what: str = "df", columns: Sequence[str] = FEATURES) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what} is missing column(s) {missing}; it has {list(df.columns)}")
-    if len(df) == 0:
-        raise ValueError(f"{what} is empty; serve or monitor at least one row")
-    return df
-
-
 def serve_batch(model: Any, df: pd.DataFrame, log: PredictionLog | None = None, *, day: int | None = None, version: Any = None) -> np.ndarray:
     """Predict every row of ``df`` and append the predictions, with the model version, to ``log``.
 
@@ -141,7 +131,7 @@ def serve_batch(model: Any, df: pd.DataFrame, log: PredictionLog | None = None, 
     ``predict``, in which case ``version=`` is required. The day logged is ``df["day"]`` when the frame has
     that column, else ``day``. Returns the predictions (0/1).
     """
-    _frame(df)
+    check_frame(df, "df", columns=FEATURES)
     if isinstance(model, ModelBundle):
         version = model.version if version is None else version
     elif not hasattr(model, "predict"):
@@ -167,8 +157,8 @@ def daily_metrics(log: PredictionLog | pd.DataFrame, window_days: int = 7) -> pd
     ``model_version`` column holds the version(s) that served the day.
     """
     frame = log.to_frame() if isinstance(log, PredictionLog) else log
-    frame = _frame(frame, "log", ("day", "model_version", "prediction", "label"))
-    _check_positive_int(window_days, "window_days")
+    frame = check_frame(frame, "log", columns=("day", "model_version", "prediction", "label"))
+    check_int(window_days, "window_days", min_value=1)
     labelled = frame[frame["label"].notna() & frame["day"].notna()]
     if labelled.empty:
         raise ValueError("no logged prediction has both a day and a label; metrics need labelled rows")
@@ -195,18 +185,6 @@ def daily_metrics(log: PredictionLog | pd.DataFrame, window_days: int = 7) -> pd
     )
 
 
-def _check_positive_int(value: Any, name: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _check_fraction(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) or not 0 <= value <= 1:
-        raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")
-    return float(value)
-
-
 class Monitor:
     """A daily monitor: feed it each day's batch and predictions with :meth:`observe`; it returns alerts.
 
@@ -229,9 +207,9 @@ class Monitor:
         drift_share: float = 0.5,
         drift_options: Mapping[str, Any] | None = None,
     ) -> None:
-        self.window_days = _check_positive_int(window_days, "window_days")
-        self.threshold = _check_fraction(threshold, "threshold")
-        self.drift_share = _check_fraction(drift_share, "drift_share")
+        self.window_days = check_int(window_days, "window_days", min_value=1)
+        self.threshold = check_fraction(threshold, "threshold")
+        self.drift_share = check_fraction(drift_share, "drift_share")
         self.columns = list(FEATURES if columns is None else columns)
         self.drift_options = dict(drift_options or {})
         self.reference: pd.DataFrame | None = None
@@ -245,7 +223,7 @@ class Monitor:
 
     def set_reference(self, reference: pd.DataFrame) -> None:
         """Use ``reference`` (e.g. the deployed version's reference data) for drift tests from now on."""
-        self.reference = _frame(reference, "reference", self.columns)[self.columns]
+        self.reference = check_frame(reference, "reference", columns=self.columns)[self.columns]
         # Everything the drift tests need from the reference (sorted values, standard deviations, value
         # counts) is computed once here, not again for every day's report.
         self._profile = ReferenceProfile(self.reference, self.columns)
@@ -261,7 +239,7 @@ class Monitor:
 
     def observe(self, day: int, batch: pd.DataFrame, predictions: Any, model_version: Any = None) -> list[Alert]:
         """Record one day: its batch (with the ``default`` label) and the predictions made; return new alerts."""
-        _frame(batch, "batch", (*self.columns, LABEL))
+        check_frame(batch, "batch", columns=(*self.columns, LABEL))
         predictions = np.asarray(predictions)
         if predictions.shape != (len(batch),):
             raise ValueError(f"expected {len(batch)} predictions for the batch, got shape {predictions.shape}")
@@ -346,32 +324,24 @@ def make_drifted_stream(
     covariate: income -20 (thousand dollars) and credit_score -60 (points), labels from the same rule;
     prior: the default rate becomes 0.6; concept: labels follow :data:`~mlcicd.data.CONCEPT_DRIFT_RULE`.
     """
-    _seed_int(seed)
+    check_seed(seed)
     drift = "none" if drift is None else drift
     if drift not in DRIFT_KINDS:
         raise ValueError(f"unknown drift {drift!r}; choose one of {DRIFT_KINDS}")
     stream = make_stream(n_days, rows_per_day, seed=seed)
     if drift == "covariate":
-        return covariate_drift(stream, drift_day, shift={"income": -20.0, "credit_score": -60.0}, seed=[_seed_int(seed), 11])
+        return covariate_drift(stream, drift_day, shift={"income": -20.0, "credit_score": -60.0}, seed=[check_seed(seed), 11])
     if drift == "prior":
-        return prior_drift(stream, drift_day, positive_rate=0.6, seed=[_seed_int(seed), 12])
+        return prior_drift(stream, drift_day, positive_rate=0.6, seed=[check_seed(seed), 12])
     if drift == "concept":
-        return concept_drift(stream, drift_day, seed=[_seed_int(seed), 13])
+        return concept_drift(stream, drift_day, seed=[check_seed(seed), 13])
     return stream
-
-
-def _seed_int(seed: Any) -> int:
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    return int(seed)
 
 
 def _retrain(ctx: StreamContext) -> str:
     days = ctx.options["retrain_days"]
     recent = ctx.seen[ctx.seen["day"] > ctx.day - days]
-    model = train_model(recent, seed=_seed_int(ctx.seed))
+    model = train_model(recent, seed=check_seed(ctx.seed))
     version = ctx.registry.register(
         model,
         train_data=recent,
@@ -440,10 +410,10 @@ def simulate_stream(
     """
     if stream is None:
         stream = make_drifted_stream(drift, drift_day, n_days=n_days, rows_per_day=rows_per_day, seed=seed)
-    stream = _frame(stream, "stream", ("day", *FEATURES, LABEL)).reset_index(drop=True)
-    seed = _seed_int(seed)
-    _check_positive_int(train_days, "train_days")
-    _check_positive_int(retrain_days, "retrain_days")
+    stream = check_frame(stream, "stream", columns=("day", *FEATURES, LABEL)).reset_index(drop=True)
+    seed = check_seed(seed)
+    check_int(train_days, "train_days", min_value=1)
+    check_int(retrain_days, "retrain_days", min_value=1)
     if isinstance(on_alert, str) and on_alert not in _POLICIES:
         raise ValueError(f"on_alert must be None, 'retrain', 'rollback' or a callable, got {on_alert!r}")
     if on_alert is not None and not isinstance(on_alert, str) and not callable(on_alert):

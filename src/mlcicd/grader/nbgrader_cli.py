@@ -22,6 +22,10 @@ def nbgrader_env() -> dict[str, str]:
 def nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run the real nbgrader CLI in the course folder ``root``; never raises on a non-zero exit."""
     return subprocess.run(
-        [str(VENV_BIN / "nbgrader"), *args], cwd=root, env=nbgrader_env(), capture_output=True, text=True,
+        [str(VENV_BIN / "nbgrader"), *args],
+        cwd=root,
+        env=nbgrader_env(),
+        capture_output=True,
+        text=True,
         timeout=timeout,
     )

@@ -39,6 +39,7 @@ import copy
 import importlib.util
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -80,6 +81,8 @@ def load_spec(lab: str, root: Path = COURSE_ROOT) -> dict:
     if not path.is_file():
         return {}
     module_spec = importlib.util.spec_from_file_location(f"lab_spec_{lab}", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ValueError(f"{path} cannot be imported as a Python module; it must be a .py file defining SPEC")
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
     spec = getattr(module, "SPEC", None)
@@ -153,7 +156,7 @@ def solution_sources(lab: str, root: Path = COURSE_ROOT) -> dict[str, str]:
     return answers
 
 
-def _with_cells(nb, sources: dict[str, str | None], lab: str, root: Path) -> nbformat.NotebookNode:
+def _with_cells(nb, sources: Mapping[str, str | None], lab: str, root: Path) -> nbformat.NotebookNode:
     out = copy.deepcopy(nb)
     by_id = {nbgrader_meta(c).get("grade_id"): c for c in out.cells if nbgrader_meta(c)}
     release = {nbgrader_meta(c).get("grade_id"): c.source for c in release_notebook(lab, root).cells if nbgrader_meta(c)}
