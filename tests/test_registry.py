@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import mlcicd.registry as registry_module
 from mlcicd.data import FEATURES, concept_drift, make_stream
 from mlcicd.models import fitted_fingerprint, split_model, train_model
-from mlcicd.registry import ModelBundle, ModelRegistry, RegistryError
+from mlcicd.registry import LogEntry, ModelBundle, ModelRegistry, RegistryError
 from mlcicd.versioning import fingerprint
 
 
@@ -100,7 +100,7 @@ def test_rollback_restores_model_preprocessing_and_reference_together(tmp_path, 
     before = reg.load("champion")
     reg.promote(2, reason="new model")
     assert reg.load("champion").version == 2
-    assert reg.rollback("champion", reason="accuracy alert") == 1
+    assert reg.rollback("champion", reason="accuracy alert").to_version == 1
     after = reg.load("champion")
     assert after.version == 1
     np.testing.assert_array_equal(after.predict(probe), before.predict(probe))
@@ -113,8 +113,8 @@ def test_rollback_twice_goes_back_two_promotions_and_then_refuses(tmp_path, mode
     reg = fill(tmp_path, models, datasets, n=3)
     for v in (1, 2, 3):
         reg.promote(v, reason=f"release {v}")
-    assert reg.rollback(reason="bad") == 2
-    assert reg.rollback(reason="still bad") == 1
+    assert reg.rollback(reason="bad").to_version == 2
+    assert reg.rollback(reason="still bad").to_version == 1
     with pytest.raises(RegistryError, match="no earlier version"):
         reg.rollback(reason="again")
 
@@ -123,7 +123,7 @@ def test_rollback_to_a_named_earlier_version(tmp_path, models, datasets):
     reg = fill(tmp_path, models, datasets, n=3)
     for v in (1, 2, 3):
         reg.promote(v, reason=f"release {v}")
-    assert reg.rollback(reason="back to the first", to=1) == 1
+    assert reg.rollback(reason="back to the first", to=1).to_version == 1
     assert reg.alias_history() == [1]
     with pytest.raises(RegistryError, match="not an earlier"):
         reg.rollback(reason="forward is not back", to=3)
@@ -148,6 +148,17 @@ def test_bundle_built_by_hand_with_a_foreign_preprocessor_is_refused(tmp_path, m
     good = reg.load(2)
     with pytest.raises(RegistryError, match="does not belong"):
         ModelBundle(2, good.model, reg.load(1).preprocessor, good.reference_data, good.metadata)
+
+
+def test_promote_and_rollback_both_return_the_log_entry_they_wrote(tmp_path, models, datasets):
+    reg = fill(tmp_path, models, datasets)
+    reg.promote(1, reason="first model")
+    promoted = reg.promote(2, reason="new model")
+    rolled_back = reg.rollback(reason="accuracy alert")
+    assert type(promoted) is type(rolled_back) is LogEntry
+    assert (promoted.action, promoted.from_version, promoted.to_version) == ("promote", 1, 2)
+    assert (rolled_back.action, rolled_back.from_version, rolled_back.to_version) == ("rollback", 2, 1)
+    assert reg.log[-2:] == [promoted, rolled_back]
 
 
 def test_same_preprocessor_in_two_versions_may_be_shared(tmp_path, models, datasets, probe):
@@ -339,7 +350,7 @@ def test_property_rollback_round_trip(models, datasets, probe, ops):
                 if not stack or stack[-1] != version:
                     stack.append(version)
             elif len(stack) >= 2:
-                assert reg.rollback(reason="test") == stack[-2]
+                assert reg.rollback(reason="test").to_version == stack[-2]
                 stack.pop()
             else:
                 with pytest.raises(RegistryError):

@@ -146,14 +146,19 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+def _write_durably(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file ``path`` and make sure it is on disk (flushed and fsynced) before returning."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see either the old or the new content, never a mix."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_durably(tmp, data)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -443,10 +448,7 @@ class ModelRegistry:
         staging.chmod(0o755)
         try:
             for filename, blob in [*((_ARTIFACTS[k], b) for k, b in blobs.items()), (_METADATA, _json_bytes(meta))]:
-                with open(staging / filename, "wb") as fh:
-                    fh.write(blob)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                _write_durably(staging / filename, blob)
             os.replace(staging, self._version_dir(version))  # atomic: the folder appears complete or not at all
         finally:
             if staging.exists():
@@ -501,8 +503,11 @@ class ModelRegistry:
                 stack.append(entry.to_version)
         return stack
 
-    def rollback(self, alias: str = "champion", reason: str = "", to: int | None = None) -> int:
-        """Move ``alias`` back to the version it pointed to before its latest promotion; return that version.
+    def rollback(self, alias: str = "champion", reason: str = "", to: int | None = None) -> LogEntry:
+        """Move ``alias`` back to the version it pointed to before its latest promotion; returns the log entry.
+
+        Like :meth:`promote`, it returns the :class:`LogEntry` it appended: ``entry.to_version`` is the version
+        the alias points to now, ``entry.from_version`` the one it left.
 
         Rolling back twice goes back two promotions (a rollback is undone with :meth:`promote`). ``to``
         rolls back to a given earlier version instead. Because a version holds its estimator,
@@ -526,8 +531,7 @@ class ModelRegistry:
                     f"version {target} is not an earlier {alias!r} (history: {stack}); use promote() to move "
                     "the alias to a version it never held"
                 )
-        self._move_alias(alias, target, "rollback", reason)
-        return target
+        return self._move_alias(alias, target, "rollback", reason)
 
     def __repr__(self) -> str:
         index = self._read_index()

@@ -9,7 +9,7 @@ CHEAT_CELLS = {
     "rollback-rollback-solution": (
         'def rollback(registry, monitor, alias="champion", reason="rollback"):\n'
         '    """Delegate to the course library."""\n'
-        "    bundle = registry.load(registry.rollback(alias, reason=reason))\n"
+        "    bundle = registry.load(registry.rollback(alias, reason=reason).to_version)\n"
         "    monitor.set_reference(bundle.reference_data)\n"
         "    monitor.reset_window()\n"
         "    return bundle\n"
