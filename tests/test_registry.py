@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mlcicd.registry as registry_module
+import mlcicd._registry_store as store_module
 from mlcicd.data import FEATURES, concept_drift, make_stream
 from mlcicd.models import fitted_fingerprint, split_model, train_model
 from mlcicd.registry import LogEntry, ModelBundle, ModelRegistry, RegistryError
@@ -188,7 +188,7 @@ def test_crash_while_writing_the_index_leaves_the_previous_state(tmp_path, model
     reg = fill(tmp_path, models, datasets)
     reg.promote(1, reason="first")
     index_before = (tmp_path / "registry.json").read_bytes()
-    monkeypatch.setattr(registry_module.os, point, crash)
+    monkeypatch.setattr(store_module.os, point, crash)
     with pytest.raises(OSError, match="simulated crash"):
         reg.promote(2, reason="second")
     monkeypatch.undo()
@@ -221,7 +221,7 @@ def test_crash_half_way_through_a_temp_file_leaves_the_previous_state(tmp_path, 
         fh = real_open(path, mode, *args, **kwargs)
         return HalfWriter(fh) if "w" in mode else fh
 
-    monkeypatch.setattr(registry_module, "open", half_open, raising=False)
+    monkeypatch.setattr(store_module, "open", half_open, raising=False)
     with pytest.raises(OSError, match="disk full"):
         reg.promote(2, reason="second")
     monkeypatch.undo()
@@ -230,7 +230,7 @@ def test_crash_half_way_through_a_temp_file_leaves_the_previous_state(tmp_path, 
 
 def test_crash_between_version_folder_and_index_leaves_an_ignored_orphan(tmp_path, models, datasets, monkeypatch, probe):
     reg = fill(tmp_path, models, datasets, n=1)
-    monkeypatch.setattr(ModelRegistry, "_write_index", crash)
+    monkeypatch.setattr(store_module.IndexStore, "write", crash)
     with pytest.raises(OSError):
         reg.register(models[1], train_data=datasets[1], code_version="c2")
     monkeypatch.undo()
