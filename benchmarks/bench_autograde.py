@@ -28,17 +28,15 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from mlcicd.grader import sample_class
+from mlcicd.grader.nbgrader_cli import nbgrader
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import demo  # noqa: E402
-import sample_class  # noqa: E402
 
 
 def _nbgrader(root: Path, *args: str) -> float:
     start = time.perf_counter()
-    proc = demo.nbgrader(root, *args)
+    proc = nbgrader(root, *args)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
@@ -53,7 +51,7 @@ def _execute(nb: nbformat.NotebookNode, cwd: Path) -> float:
 
 def floor_notebook(lab: str) -> nbformat.NotebookNode:
     """A notebook with one cell: the import lines of the lab's first plain code cell (its setup cell)."""
-    source = sample_class.source_notebook(lab)
+    source = sample_class.source_notebook(lab, REPO_ROOT)
     setup = next(c for c in source.cells if c.cell_type == "code" and not sample_class.nbgrader_meta(c))
     imports = [line for line in setup.source.splitlines() if line.startswith(("import ", "from "))]
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("\n".join(imports))])
@@ -66,7 +64,7 @@ def bench(lab: str, repeat: int) -> tuple[float, float, float]:
         for folder in ("source", "release"):
             shutil.copytree(REPO_ROOT / folder, root / folder)
         _nbgrader(root, "generate_assignment", lab, "--force")
-        path = sample_class.write_submission(root, "bench_student", lab, sample_class.complete(lab))
+        path = sample_class.write_submission(root, "bench_student", lab, sample_class.complete(lab, REPO_ROOT))
         autograde = min(_nbgrader(root, "autograde", lab, "--force") for _ in range(repeat))
         notebook = min(_execute(nbformat.read(str(path), as_version=4), path.parent) for _ in range(repeat))
         floor = min(_execute(floor_notebook(lab), root) for _ in range(repeat))
@@ -78,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("labs", nargs="*", help="labs to time (default: every lab in source/)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the minimum is reported")
     args = parser.parse_args(argv)
-    labs = args.labs or sample_class.discover_labs()
+    labs = args.labs or sample_class.discover_labs(REPO_ROOT)
     if not labs:
         print("No labs in source/: nothing to time.")
         return 0

@@ -1,7 +1,7 @@
 """Grading a class: plain sequential `nbgrader autograde` against `mlcicd grade --jobs N`, on the same machine.
 
 Builds a throw-away course with ``--students`` synthetic students (complete, partial, blank and cheating
-submissions in turn, from scripts/sample_class.py) in each of ``--labs``, then grades identical copies of it:
+submissions in turn, from mlcicd.grader.sample_class) in each of ``--labs``, then grades identical copies of it:
 
 * ``nbgrader``: ``nbgrader autograde LAB --force`` once per lab, one submission after another (the kernel is
   sandboxed too, through nbgrader_config.py, so both ways run the same executor);
@@ -25,19 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
+from mlcicd.grader import sample_class
+from mlcicd.grader.nbgrader_cli import VENV_BIN, nbgrader_env
 
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import demo  # noqa: E402
-import sample_class  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 KINDS = ("complete", "partial", "blank", "cheat")
 
 
 def _run(root: Path, *command: str) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=root, env=demo.nbgrader_env(), capture_output=True, text=True)
+    proc = subprocess.run(command, cwd=root, env=nbgrader_env(), capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")

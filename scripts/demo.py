@@ -3,7 +3,7 @@
 Steps (run from the repository root, which is the nbgrader course directory):
 
 1. ``nbgrader generate_assignment LAB --force`` for every lab in source/ (writes release/ and the gradebook);
-2. write the sample class into submitted/ (scripts/sample_class.py: complete, partial, blank, broken);
+2. write the sample class into submitted/ (mlcicd.grader.sample_class: complete, partial, blank, broken);
 3. ``mlcicd grade LAB`` (the course's grading engine: intake, sandboxed kernels, parallel workers, one gradebook
    writer): the unreadable notebook is rejected with a reason naming the student and the file, everyone else is
    graded; ``reports/LAB/status.csv`` says what happened to each folder;
@@ -18,36 +18,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from mlcicd.grader import sample_class
+from mlcicd.grader.nbgrader_cli import nbgrader
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
-
-
-# The sibling script, importable whether demo.py runs as a script or is imported by tests and benchmarks.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import sample_class  # noqa: E402
-
-
-def nbgrader_env() -> dict[str, str]:
-    """The venv's bin/ first on PATH (nbgrader runs `alembic`), and a non-interactive matplotlib backend."""
-    env = dict(os.environ)
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["MPLBACKEND"] = "Agg"
-    return env
-
-
-def nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run the real nbgrader CLI in the course folder ``root``; never raises on a non-zero exit."""
-    return subprocess.run(
-        [str(VENV_BIN / "nbgrader"), *args], cwd=root, env=nbgrader_env(), capture_output=True, text=True,
-        timeout=timeout,
-    )
 
 
 def _tail(proc: subprocess.CompletedProcess, lines: int = 25) -> str:

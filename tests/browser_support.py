@@ -21,11 +21,11 @@ from pathlib import Path
 
 import nbformat
 
-import conftest
-from conftest import REPO_ROOT, VENV_BIN, course_env
+import support
+from support import REPO_ROOT, VENV_BIN, course_env
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Headless flags that work in a container run as root (DESIGN §7).
+# Headless flags that work in a container run as root (CONTRIBUTING.md, "Stack facts").
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -71,7 +71,7 @@ def free_port() -> int:
 
 def copy_course(dest: Path) -> Path:
     """Copy the course (config, notebooks/, source/, release/) to ``dest``; return ``dest``."""
-    return conftest.copy_course(dest, COURSE_PARTS)
+    return support.copy_course(dest, COURSE_PARTS)
 
 
 def jupyter_env(home: Path) -> dict[str, str]:

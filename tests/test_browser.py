@@ -42,7 +42,7 @@ from browser_support import (
     wait_for_kernel_idle,
     write_solved_copy,
 )
-from conftest import REPO_ROOT
+from support import REPO_ROOT
 from mlcicd.quiz import load_bank
 
 START_PAGE = "notebooks/00_start_here.ipynb"

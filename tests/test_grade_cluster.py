@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, copy_course, course_env, run_nbgrader
-
-import sample_class
+from mlcicd.grader import sample_class
+from support import REPO_ROOT, VENV_BIN, copy_course, course_env, run_nbgrader
 
 pytestmark = [pytest.mark.grading, pytest.mark.cluster]
 
@@ -31,7 +30,7 @@ WORKER_KILLER = ("import os, signal\n"
 
 
 def mlcicd_grade(course: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(REPO_ROOT / ".venv" / "bin" / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, *args],
+    return subprocess.run([str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, *args],
                           cwd=course, env=course_env(), capture_output=True, text=True, timeout=timeout)
 
 
@@ -111,7 +110,7 @@ def test_a_killed_worker_loses_no_submission_and_grades_none_twice(released, stu
 
     course = make_class(released, tmp_path / "course", students)
     with LocalDaskCluster(workers=2) as running:
-        grading = subprocess.Popen([str(REPO_ROOT / ".venv" / "bin" / "mlcicd"), "grade", LAB, "--timeout",
+        grading = subprocess.Popen([str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout",
                                     CELL_TIMEOUT, "--scheduler", running.address], cwd=course, env=course_env(),
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 300

@@ -1,6 +1,6 @@
 """`mlcicd grade` against crafted submissions: every folder ends with the right status and score, nothing leaks.
 
-Each corpus is built at test time from the lab's release notebook and its source solutions (scripts/sample_class.py)
+Each corpus is built at test time from the lab's release notebook and its source solutions (mlcicd.grader.sample_class)
 and graded in one `mlcicd grade` run on a temporary copy of the course, after a victim student was graded alone.
 Then the checks: the status and autograded score of every submission, and that nothing outside the scratch folders
 changed (source/, release/, nbgrader_config.py, the victim's gradebook rows, the grader's /tmp and home, processes
@@ -25,9 +25,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import REPO_ROOT, copy_course, course_env, run_nbgrader
-
-import sample_class
+from mlcicd.grader import sample_class
+from support import REPO_ROOT, copy_course, course_env, run_nbgrader
 
 pytestmark = pytest.mark.grading
 

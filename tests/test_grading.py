@@ -30,12 +30,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import REPO_ROOT, copy_course, course_env, run_nbgrader
+from mlcicd.grader import sample_class
+from support import REPO_ROOT, copy_course, course_env, run_nbgrader
 
 pytestmark = pytest.mark.grading
 
-
-import sample_class
 
 LABS = sample_class.discover_labs(REPO_ROOT)
 TIMEOUT = "10"  # seconds per cell for these tests: enough for every lab cell, short for the endless loop

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, VENV_BIN, course_env
+from support import REPO_ROOT, VENV_BIN, course_env
 
 NOTEBOOK_DIRS = ("notebooks", "source", "release", "tests")
 

@@ -1,7 +1,7 @@
 """Structure of the graded labs in source/ and release/, checked without running the nbgrader CLI.
 
 Every lab found in source/ is checked (folders source/<lab>/<lab>.ipynb), so a new lab is covered as soon as it
-exists. What is proved here: the conventions of DESIGN §6 (headings, points, grade ids, test-cell layout,
+exists. What is proved here: the lab conventions of CONTRIBUTING.md (headings, points, grade ids, test-cell layout,
 multiple-choice keys, the open question's rubric), nbgrader's Validator verdicts (source passes with no stderr,
 every release test fails), that no hidden test, answer key or rubric leaks into release/, notebooks/ or src/,
 and that mlcicd.grading's reference switch really switches the package off and back on.
@@ -9,24 +9,15 @@ and that mlcicd.grading's reference switch really switches the package off and b
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import REPO_ROOT
-
-if "sample_class" in sys.modules:
-    sample_class = sys.modules["sample_class"]
-else:
-    _spec = importlib.util.spec_from_file_location("sample_class", REPO_ROOT / "scripts" / "sample_class.py")
-    sample_class = importlib.util.module_from_spec(_spec)
-    sys.modules["sample_class"] = sample_class
-    _spec.loader.exec_module(sample_class)
+from mlcicd.grader import sample_class
+from support import REPO_ROOT
 
 LABS = sample_class.discover_labs(REPO_ROOT)
 TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline")

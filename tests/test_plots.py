@@ -19,6 +19,7 @@ from mlcicd.plots import (  # noqa: E402
 )
 from mlcicd.registry import LogEntry  # noqa: E402
 from mlcicd.serving import Alert, make_drifted_stream  # noqa: E402
+from mlcicd.simulation import Action, ActionKind  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +52,8 @@ def daily():
             "model_version": [1] * 6 + [2] * 2 + [1] * 2,
             "alert": days >= 5,
             "action": [""] * 5 + ["retrained v2", "", "rolled back to v1", "", ""],
+            "actions": [()] * 5
+            + [(Action(ActionKind.RETRAINED, 2, 5),), (), (Action(ActionKind.ROLLED_BACK, 1, 7),), (), ()],
         }
     )
 
@@ -93,6 +96,9 @@ def test_rollback_timeline_from_daily_frame(daily):
     assert_labelled(ax)
     labels = [line.get_label() for line in ax.get_lines()]
     assert {"serving version", "retraining", "rollback"} <= set(labels)
+    # each change is drawn on the first day its version served: the day after the alert that caused it
+    marks = {line.get_label(): line.get_xdata()[0] for line in ax.get_lines() if line.get_label() != "serving version"}
+    assert marks == {"retraining": 6, "rollback": 8}
 
 
 def test_rollback_timeline_from_registry_log():

@@ -4,6 +4,7 @@ topic has enough new questions, and the numbers of simulation questions match wh
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from support import REPO_ROOT
 from mlcicd.quiz import TOPICS, BankError, all_questions, get_question, load_bank, validate_item
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_recap.txt"
@@ -112,7 +113,7 @@ def test_flashcards_use_the_recap_levels_and_questions_use_easy_medium_hard():
 
 
 def test_the_bank_states_the_design_facts_precisely():
-    """Spot checks of DESIGN §8 facts in the explanations, so a careless edit cannot make them wrong."""
+    """Spot checks of CONTRIBUTING.md's content facts in the explanations: a careless edit cannot make them wrong."""
     text = " ".join(json.dumps(raw_items(t), ensure_ascii=False) for t in TOPICS)
     assert "P(y | X)" in text and "P(X | y)" in text
     assert "minimum" in get_question("testing-ml-test-score-minimum").choice("B").explanation
@@ -252,11 +253,15 @@ def test_the_recap_parses_into_its_seventeen_items():
     assert (kinds.count("flashcard"), kinds.count("mcq"), kinds.count("concept"), kinds.count("practice")) == (5, 5, 2, 5)
 
 
-def test_the_seed_copy_matches_the_shared_recap_when_it_is_available():
-    shared = REPO_ROOT.parent / "shared" / "seed" / "000_03587b35782f2157.txt"
-    if not shared.exists():
-        pytest.skip("the shared recap is not beside this clone")
-    assert shared.read_text(encoding="utf-8") == SEED_FILE.read_text(encoding="utf-8")
+# sha256 of the recap as the course received it (seed 000_03587b35782f2157.txt), checked byte for byte when it
+# was vendored: the bank is tested against this copy, so an edit to it would silently weaken those tests.
+SEED_SHA256 = "8a5580e82fb1b8ee1689db5c52f98f416af4e3e66be0ae34cf923932e18b0991"
+
+
+def test_the_vendored_recap_is_the_unedited_seed():
+    assert hashlib.sha256(SEED_FILE.read_bytes()).hexdigest() == SEED_SHA256, (
+        f"{SEED_FILE.relative_to(REPO_ROOT)} differs from the recap the course is built from; restore it from git"
+    )
 
 
 def bank_item_for(seed: SeedItem):
@@ -331,7 +336,7 @@ def test_notebooks_run_the_simulation_code_before_showing_its_question():
                     earlier = "\n".join("".join(c["source"]) for c in cells[:index])
                     assert by_id[qid].simulation.code.strip() in earlier, (
                         f"{path.relative_to(REPO_ROOT)}: show_question({qid!r}) needs the bank's simulation code "
-                        "verbatim in an earlier code cell (see /work/helper-notes/QUIZ_API.md)"
+                        "verbatim in an earlier code cell (see CONTRIBUTING.md, \"Questions\")"
                     )
                     checked += 1
     assert checked >= 1, "the widget gallery shows at least one simulation question"

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import course_env
+from support import course_env
 
 GALLERY = Path(__file__).parent / "notebooks" / "widget_gallery.ipynb"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

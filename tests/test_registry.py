@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mlcicd.registry as registry_module
+import mlcicd._registry_store as store_module
 from mlcicd.data import FEATURES, concept_drift, make_stream
 from mlcicd.models import fitted_fingerprint, split_model, train_model
-from mlcicd.registry import ModelBundle, ModelRegistry, RegistryError
+from mlcicd.registry import LogEntry, ModelBundle, ModelRegistry, RegistryError
 from mlcicd.versioning import fingerprint
 
 
@@ -100,7 +100,7 @@ def test_rollback_restores_model_preprocessing_and_reference_together(tmp_path, 
     before = reg.load("champion")
     reg.promote(2, reason="new model")
     assert reg.load("champion").version == 2
-    assert reg.rollback("champion", reason="accuracy alert") == 1
+    assert reg.rollback("champion", reason="accuracy alert").to_version == 1
     after = reg.load("champion")
     assert after.version == 1
     np.testing.assert_array_equal(after.predict(probe), before.predict(probe))
@@ -113,8 +113,8 @@ def test_rollback_twice_goes_back_two_promotions_and_then_refuses(tmp_path, mode
     reg = fill(tmp_path, models, datasets, n=3)
     for v in (1, 2, 3):
         reg.promote(v, reason=f"release {v}")
-    assert reg.rollback(reason="bad") == 2
-    assert reg.rollback(reason="still bad") == 1
+    assert reg.rollback(reason="bad").to_version == 2
+    assert reg.rollback(reason="still bad").to_version == 1
     with pytest.raises(RegistryError, match="no earlier version"):
         reg.rollback(reason="again")
 
@@ -123,7 +123,7 @@ def test_rollback_to_a_named_earlier_version(tmp_path, models, datasets):
     reg = fill(tmp_path, models, datasets, n=3)
     for v in (1, 2, 3):
         reg.promote(v, reason=f"release {v}")
-    assert reg.rollback(reason="back to the first", to=1) == 1
+    assert reg.rollback(reason="back to the first", to=1).to_version == 1
     assert reg.alias_history() == [1]
     with pytest.raises(RegistryError, match="not an earlier"):
         reg.rollback(reason="forward is not back", to=3)
@@ -148,6 +148,17 @@ def test_bundle_built_by_hand_with_a_foreign_preprocessor_is_refused(tmp_path, m
     good = reg.load(2)
     with pytest.raises(RegistryError, match="does not belong"):
         ModelBundle(2, good.model, reg.load(1).preprocessor, good.reference_data, good.metadata)
+
+
+def test_promote_and_rollback_both_return_the_log_entry_they_wrote(tmp_path, models, datasets):
+    reg = fill(tmp_path, models, datasets)
+    reg.promote(1, reason="first model")
+    promoted = reg.promote(2, reason="new model")
+    rolled_back = reg.rollback(reason="accuracy alert")
+    assert type(promoted) is type(rolled_back) is LogEntry
+    assert (promoted.action, promoted.from_version, promoted.to_version) == ("promote", 1, 2)
+    assert (rolled_back.action, rolled_back.from_version, rolled_back.to_version) == ("rollback", 2, 1)
+    assert reg.log[-2:] == [promoted, rolled_back]
 
 
 def test_same_preprocessor_in_two_versions_may_be_shared(tmp_path, models, datasets, probe):
@@ -177,7 +188,7 @@ def test_crash_while_writing_the_index_leaves_the_previous_state(tmp_path, model
     reg = fill(tmp_path, models, datasets)
     reg.promote(1, reason="first")
     index_before = (tmp_path / "registry.json").read_bytes()
-    monkeypatch.setattr(registry_module.os, point, crash)
+    monkeypatch.setattr(store_module.os, point, crash)
     with pytest.raises(OSError, match="simulated crash"):
         reg.promote(2, reason="second")
     monkeypatch.undo()
@@ -210,7 +221,7 @@ def test_crash_half_way_through_a_temp_file_leaves_the_previous_state(tmp_path, 
         fh = real_open(path, mode, *args, **kwargs)
         return HalfWriter(fh) if "w" in mode else fh
 
-    monkeypatch.setattr(registry_module, "open", half_open, raising=False)
+    monkeypatch.setattr(store_module, "open", half_open, raising=False)
     with pytest.raises(OSError, match="disk full"):
         reg.promote(2, reason="second")
     monkeypatch.undo()
@@ -219,7 +230,7 @@ def test_crash_half_way_through_a_temp_file_leaves_the_previous_state(tmp_path, 
 
 def test_crash_between_version_folder_and_index_leaves_an_ignored_orphan(tmp_path, models, datasets, monkeypatch, probe):
     reg = fill(tmp_path, models, datasets, n=1)
-    monkeypatch.setattr(ModelRegistry, "_write_index", crash)
+    monkeypatch.setattr(store_module.IndexStore, "write", crash)
     with pytest.raises(OSError):
         reg.register(models[1], train_data=datasets[1], code_version="c2")
     monkeypatch.undo()
@@ -292,7 +303,8 @@ def test_metadata_edited_to_claim_another_version_is_caught(tmp_path, models, da
         (lambda reg, m, d: reg.promote(1, "bad alias!", reason="x"), ValueError, "alias"),
         (lambda reg, m, d: reg.register(m[0], train_data=[1], code_version="a"), TypeError, "train_data"),
         (lambda reg, m, d: reg.register(m[0], train_data=d[0].iloc[:0], code_version="a"), ValueError, "empty"),
-        (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=""), TypeError, "code_version"),
+        (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=""), ValueError, "code_version is empty"),
+        (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=7), TypeError, "code_version must be"),
         (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version="a", metrics={"f": object()}), TypeError, "metrics"),
         (lambda reg, m, d: reg.register(object(), train_data=d[0], code_version="a"), TypeError, "Pipeline"),
         (
@@ -338,7 +350,7 @@ def test_property_rollback_round_trip(models, datasets, probe, ops):
                 if not stack or stack[-1] != version:
                     stack.append(version)
             elif len(stack) >= 2:
-                assert reg.rollback(reason="test") == stack[-2]
+                assert reg.rollback(reason="test").to_version == stack[-2]
                 stack.pop()
             else:
                 with pytest.raises(RegistryError):

@@ -19,10 +19,11 @@ from mlcicd.serving import (
     serve_batch,
     simulate_stream,
 )
+from mlcicd.simulation import Action, ActionKind
 
 DAILY_COLUMNS = [
     "day", "n", "accuracy", "cumulative_accuracy", "window_accuracy", "drift_share", "drifted_columns",
-    "model_version", "alert", "alert_kinds", "action",
+    "model_version", "alert", "alert_kinds", "action", "actions",
 ]
 
 
@@ -199,6 +200,7 @@ def test_retraining_recovers_accuracy_that_skipping_loses(concept_daily):
     retrained = simulate_stream(drift="concept", drift_day=15, on_alert="retrain")
     first = retrained.loc[retrained["alert"], "day"].min()
     assert retrained.loc[first, "action"] == "retrained v2"
+    assert retrained.loc[first, "actions"] == (Action(ActionKind.RETRAINED, 2, int(first)),)
     assert (retrained.loc[retrained["day"] > first, "model_version"] >= 2).all()
     late = retrained["day"] >= 20
     assert retrained.loc[late, "accuracy"].mean() > concept_daily.loc[late, "accuracy"].mean() + 0.1
@@ -214,6 +216,9 @@ def test_bad_deploy_is_rolled_back_and_old_predictions_return(tmp_path):
     daily = simulate_stream(drift="none", registry=reg, deploy={10: bad}, on_alert="rollback", log=log)
     assert daily.loc[10, "model_version"] == 2 and daily.loc[10, "alert"]
     assert daily.loc[10, "action"] == "deployed v2 ; rolled back to v1"
+    assert daily.loc[10, "actions"] == (Action(ActionKind.DEPLOYED, 2, 10), Action(ActionKind.ROLLED_BACK, 1, 10))
+    assert [a.effective_day for a in daily.loc[10, "actions"]] == [10, 11]
+    assert daily.loc[daily["day"] != 10, "actions"].map(len).eq(0).all()
     assert (daily.loc[11:, "model_version"] == 1).all()
     assert [e.action for e in reg.log] == ["promote", "promote", "rollback"]
     frame = log.to_frame()
@@ -234,6 +239,7 @@ def test_a_custom_hook_sees_the_context_and_can_act():
     daily = simulate_stream(drift="concept", n_days=20, drift_day=10, on_alert=hook)
     assert seen and all(day == last for day, _, last in seen)
     assert daily.loc[daily["alert"], "action"].eq("paged the on-call engineer").all()
+    assert daily["actions"].map(len).eq(0).all(), "a hook's plain text is not a structured Action"
 
 
 def test_make_drifted_stream_kinds():

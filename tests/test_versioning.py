@@ -104,7 +104,7 @@ def test_fingerprint_of_an_empty_frame_depends_on_its_columns():
 
 @pytest.mark.parametrize("bad", [[1, 2], {"a": [1]}, np.zeros(3), pd.Series([1.0]), None])
 def test_fingerprint_rejects_what_is_not_a_dataframe(bad):
-    with pytest.raises(TypeError, match="expects a pandas DataFrame"):
+    with pytest.raises(TypeError, match="df must be a pandas DataFrame"):
         fingerprint(bad)
 
 
@@ -223,7 +223,9 @@ def test_what_changed_rejects_a_dict_that_is_not_a_manifest(base_manifest):
 def test_make_manifest_rejects_bad_data_and_bad_code_version():
     with pytest.raises(TypeError, match="DataFrame or a fingerprint"):
         make_manifest("abc", [1, 2, 3], {}, {})
-    with pytest.raises(TypeError, match="code_version"):
+    with pytest.raises(ValueError, match="code_version is empty"):
         make_manifest("", make_applications(5), {}, {})
+    with pytest.raises(TypeError, match="code_version must be a string"):
+        make_manifest(123, make_applications(5), {}, {})
     with pytest.raises(TypeError, match="params must be a dict"):
         make_manifest("abc", make_applications(5), [1], {})

@@ -2,11 +2,15 @@
 
 The curated API below covers the course's simulations; submodules hold the rest:
 ``mlcicd.data`` (the seeded loan stream and its drift and fault injectors), ``mlcicd.versioning``,
-``mlcicd.validation``, ``mlcicd.drift``, ``mlcicd.models``, ``mlcicd.registry``, ``mlcicd.serving``,
-``mlcicd.pipeline``, ``mlcicd.plots`` (matplotlib figures) and ``mlcicd.quiz`` (ipywidgets quizzes).
+``mlcicd.validation``, ``mlcicd.drift``, ``mlcicd.models``, ``mlcicd.registry``, ``mlcicd.serving`` (the
+prediction log), ``mlcicd.monitoring`` (window metrics, the monitor and its alerts), ``mlcicd.simulation`` (the
+stream simulation), ``mlcicd.pipeline``, ``mlcicd.plots`` (matplotlib figures) and ``mlcicd.quiz`` (ipywidgets
+quizzes).
 
 Importing the package has no side effects: it sets no seeds, creates no folders and changes no plot style.
 """
+
+from importlib import metadata as _metadata
 
 from mlcicd.data import (
     FEATURES,
@@ -22,7 +26,9 @@ from mlcicd.drift import DriftReport, drift_report, psi
 from mlcicd.models import make_model, train_model
 from mlcicd.pipeline import SEED_PIPELINE_YAML, Decision, Pipeline, decide
 from mlcicd.registry import ModelRegistry, RegistryError
-from mlcicd.serving import Monitor, PredictionLog, serve_batch, simulate_stream
+from mlcicd.monitoring import Monitor
+from mlcicd.serving import PredictionLog, serve_batch
+from mlcicd.simulation import simulate_stream
 from mlcicd.validation import LOAN_SCHEMA, ColumnSpec, ValidationError, validate
 from mlcicd.versioning import RunManifest, fingerprint, make_manifest, what_changed
 
@@ -64,4 +70,8 @@ __all__ = [
     "decide",
     "Decision",
 ]
-__version__ = "0.1.0"
+
+try:  # the version is written once, in pyproject.toml; the installed distribution's metadata carries it here
+    __version__ = _metadata.version("mlcicd")
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed (pip install -e .)
+    __version__ = "0+unknown"

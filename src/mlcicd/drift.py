@@ -2,7 +2,7 @@
 
 :func:`psi` compares a current sample with a reference one over the reference's quantile bins.
 
-:func:`drift_report` tests every column and picks the test the way Evidently does by default (DESIGN §8),
+:func:`drift_report` tests every column and picks the test the way Evidently does by default (CONTRIBUTING.md, "Content facts"),
 counting distinct values over reference and current together (missing values are dropped first):
 
 =========================  ========================================  =========================================

@@ -21,10 +21,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from mlcicd.errors import MlcicdError
+
 __all__ = ["ReferenceDisabledError", "reference_disabled"]
 
 
-class ReferenceDisabledError(RuntimeError):
+class ReferenceDisabledError(MlcicdError, RuntimeError):
     """Raised when graded code calls a reference implementation of the package that the test disabled."""
 
 

@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from mlcicd._checks import check_frame, check_seed
 from mlcicd.data import CATEGORICAL_FEATURES, FEATURES, LABEL, NUMERIC_FEATURES
 
 __all__ = [
@@ -55,25 +56,18 @@ def make_model(seed: int = 0) -> Pipeline:
     ``df[list(FEATURES)]`` (or use :func:`train_model`); extra columns such as ``day`` are dropped by the
     preprocessor anyway.
     """
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    seed = check_seed(seed)
     return Pipeline(
         [
             ("preprocess", make_preprocessor()),
-            ("model", LogisticRegression(max_iter=1000, random_state=int(seed))),
+            ("model", LogisticRegression(max_iter=1000, random_state=seed)),
         ]
     )
 
 
 def _require_labelled(df: object, what: str = "df") -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in (*FEATURES, LABEL) if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what} is missing column(s) {missing}; it needs the features {list(FEATURES)} and {LABEL!r}")
-    if len(df) == 0:
-        raise ValueError(f"{what} is empty; it needs at least one labelled row")
-    return df
+    """``df`` with the features and the label, and at least one row."""
+    return check_frame(df, what, columns=(*FEATURES, LABEL))
 
 
 def train_model(df: pd.DataFrame, seed: int = 0) -> Pipeline:

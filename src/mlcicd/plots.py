@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from mlcicd._checks import check_frame
+from mlcicd.simulation import ActionKind
+
 __all__ = ["UNITS", "axis_label", "plot_distributions", "plot_metric_over_time", "plot_rollback_timeline"]
 
 #: Units of the loan features, for axis labels.
@@ -43,11 +46,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> Axes:
 
 
 def _column(df: Any, column: str, what: str) -> pd.Series:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
-    if column not in df.columns:
-        raise KeyError(f"{what} has no column {column!r}; it has {list(df.columns)}")
-    values = df[column].dropna()
+    values = check_frame(df, what, columns=(column,), non_empty=False)[column].dropna()
     if values.empty:
         raise ValueError(f"{what}[{column!r}] has no non-missing values to plot")
     return values
@@ -125,13 +124,7 @@ def plot_metric_over_time(
     daily frame itself, whose ``alert`` column is used) are marked with red triangles on the window metric;
     ``threshold`` draws the alert threshold.
     """
-    if not isinstance(daily, pd.DataFrame):
-        raise TypeError(f"daily must be a pandas DataFrame (e.g. from simulate_stream), got {type(daily).__name__}")
-    missing = [c for c in ("day", *metrics) if c not in daily.columns]
-    if missing:
-        raise KeyError(f"daily is missing column(s) {missing}; it has {list(daily.columns)}")
-    if daily.empty:
-        raise ValueError("daily is empty: there is nothing to plot")
+    check_frame(daily, "daily (e.g. from simulate_stream)", columns=("day", *metrics))
     ax = _axes(ax, (8.0, 4.0))
     days = daily["day"].to_numpy()
     for metric in metrics:
@@ -155,8 +148,8 @@ def plot_metric_over_time(
 def plot_rollback_timeline(history: Any, *, ax: Axes | None = None) -> Axes:
     """Which version served when, with deployments and rollbacks marked.
 
-    ``history`` is a daily frame with ``day`` and ``model_version`` (and optionally ``action``) columns, as
-    returned by :func:`~mlcicd.serving.simulate_stream`, or a registry's promotion log
+    ``history`` is a daily frame with ``day`` and ``model_version`` (and optionally ``actions``) columns, as
+    returned by :func:`~mlcicd.simulation.simulate_stream`, or a registry's promotion log
     (``registry.log`` or ``registry.log_frame()``), plotted against the log entry number.
     """
     ax = _axes(ax, (8.0, 3.5))
@@ -164,21 +157,19 @@ def plot_rollback_timeline(history: Any, *, ax: Axes | None = None) -> Axes:
         x = history["day"].to_numpy()
         version = history["model_version"].to_numpy(dtype=float)
         ax.step(x, version, where="post", color="tab:blue", label="serving version")
-        if "action" in history.columns:
-            # An action logged on day d: a deployment takes effect on day d, a retraining or rollback
-            # (decided at the end of day d) on day d + 1.
+        if "actions" in history.columns:
+            # Each Action knows the first day its version served (a deployment on its day, a retraining or
+            # rollback, decided at the end of a day, on the next).
             styles = {
-                "deployed": ("deployment", "tab:green", ":", 0),
-                "retrained": ("retraining", "tab:orange", "-.", 1),
-                "rolled back": ("rollback", "red", "--", 1),
+                ActionKind.DEPLOYED: ("deployment", "tab:green", ":"),
+                ActionKind.RETRAINED: ("retraining", "tab:orange", "-."),
+                ActionKind.ROLLED_BACK: ("rollback", "red", "--"),
             }
             drawn = set()
-            for day, action in zip(x, history["action"].astype(str)):
-                for part in (p.strip() for p in action.split(";")):
-                    for key, (label, color, style, offset) in styles.items():
-                        if part.startswith(key):
-                            ax.axvline(day + offset, color=color, linestyle=style, label=None if label in drawn else label)
-                            drawn.add(label)
+            for action in (a for actions in history["actions"] for a in actions):
+                label, color, style = styles[action.kind]
+                ax.axvline(action.effective_day, color=color, linestyle=style, label=None if label in drawn else label)
+                drawn.add(label)
         ax.set_xlabel("day")
         ax.set_title("Serving model version by day")
     else:

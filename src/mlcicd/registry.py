@@ -20,11 +20,13 @@ Design decisions
 * **A version is immutable.** It is written to a temporary folder and renamed into place; the index
   ``registry.json`` is written to a temporary file and swapped in with :func:`os.replace`, which is atomic
   on POSIX and Windows. A crash at any point leaves the previous state readable (at worst an unlisted,
-  ignored version folder).
+  ignored version folder). The storage (index file, version folders, durable writes) is
+  :mod:`mlcicd._registry_store`; this module is the API on top of it.
 * **Aliases move, versions never change.** :meth:`ModelRegistry.promote` points an alias (``champion``,
   ``challenger``) at a version and appends an entry (when, alias, from, to, why) to the log;
   :meth:`ModelRegistry.rollback` moves the alias back to the version it pointed to before the last
-  promotion, so model, preprocessing and reference data come back together.
+  promotion, so model, preprocessing and reference data come back together. Both return the
+  :class:`LogEntry` they appended.
 * **Integrity is checked on load.** Every artifact's sha256 is stored in ``metadata.json``; a changed,
   truncated or hand-edited file raises :class:`RegistryError` naming the file and how to fix it.
 
@@ -38,9 +40,6 @@ import json
 import os
 import pickle
 import re
-import shutil
-import tempfile
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,20 +49,16 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from mlcicd._checks import check_frame, check_text
+from mlcicd._registry_store import ARTIFACTS, FORMAT_VERSION, IndexStore, RegistryError, VersionStore
 from mlcicd.models import fitted_fingerprint, join_model, split_model
 from mlcicd.versioning import fingerprint, fingerprint_bytes
 
 __all__ = ["RegistryError", "ModelRegistry", "ModelBundle", "LogEntry", "FORMAT_VERSION"]
 
-FORMAT_VERSION = 1
-_INDEX = "registry.json"
-_METADATA = "metadata.json"
-_ARTIFACTS = {"model": "model.pkl", "preprocessor": "preprocessor.pkl", "reference": "reference.pkl"}
 _ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
-class RegistryError(Exception):
-    """Raised for any registry problem: unknown version or alias, mismatched artifacts, corrupt files."""
 
 
 @dataclass(frozen=True)
@@ -144,24 +139,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see either the old or the new content, never a mix."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _json_bytes(obj: Any) -> bytes:
-    return (json.dumps(obj, indent=2, sort_keys=True, allow_nan=False) + "\n").encode("utf-8")
-
-
 def _jsonable(metrics: Any, what: str) -> dict:
     if not isinstance(metrics, Mapping):
         raise TypeError(f"{what} must be a dict, got {type(metrics).__name__}")
@@ -196,95 +173,36 @@ class ModelRegistry:
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
             raise RegistryError(f"{self.root} exists and is not a folder; choose another registry root")
-        index = self.root / _INDEX
-        if index.exists():
-            self._read_index()
+        self._index = IndexStore(self.root)
+        self._versions = VersionStore(self.root)
+        if self._index.exists():
+            self._index.read()
         else:
-            (self.root / "versions").mkdir(parents=True, exist_ok=True)
-            self._write_index({"format": FORMAT_VERSION, "name": str(name), "versions": [], "aliases": {}, "log": []})
-
-    # ------------------------------------------------------------------ index
-    @property
-    def _index_path(self) -> Path:
-        return self.root / _INDEX
-
-    def _read_index(self) -> dict:
-        path = self._index_path
-        fix = (
-            "It was probably edited by hand or damaged; restore it from a backup, or delete the folder "
-            f"{self.root} and register the models again."
-        )
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise RegistryError(f"{path} is missing; {self.root} is not a model registry (or it was deleted)") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RegistryError(f"{path} is not valid JSON ({exc}). {fix}") from None
-        problem = self._index_problem(data)
-        if problem:
-            raise RegistryError(f"{path} is not a valid registry index: {problem}. {fix}")
-        return data
-
-    @staticmethod
-    def _index_problem(data: Any) -> str | None:
-        if not isinstance(data, dict):
-            return f"expected a JSON object, found {type(data).__name__}"
-        for key, kind in (("format", int), ("name", str), ("versions", list), ("aliases", dict), ("log", list)):
-            if key not in data:
-                return f"key {key!r} is missing"
-            if not isinstance(data[key], kind) or isinstance(data[key], bool):
-                return f"key {key!r} should be a {kind.__name__}, found {type(data[key]).__name__}"
-        if data["format"] != FORMAT_VERSION:
-            return f"format {data['format']} is not supported (this code reads format {FORMAT_VERSION})"
-        versions = data["versions"]
-        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in versions):
-            return f"'versions' must be a list of positive integers, found {versions!r}"
-        if len(set(versions)) != len(versions):
-            return f"'versions' lists a version twice: {versions!r}"
-        for alias, version in data["aliases"].items():
-            if version not in versions:
-                return f"alias {alias!r} points to version {version!r}, which is not registered"
-        for i, entry in enumerate(data["log"]):
-            keys = {"seq", "when", "action", "alias", "from", "to", "reason"}
-            if not isinstance(entry, dict) or set(entry) != keys:
-                return f"log entry {i} should have exactly the keys {sorted(keys)}"
-            if entry["action"] not in ("promote", "rollback") or not isinstance(entry["alias"], str):
-                return f"log entry {i} has an unknown action {entry['action']!r} or a non-text alias"
-            if entry["seq"] != i + 1:
-                return f"log entry {i} has seq {entry['seq']!r}, expected {i + 1} (the log is append-only)"
-            if entry["to"] not in versions or (entry["from"] is not None and entry["from"] not in versions):
-                return f"log entry {i} refers to a version that is not registered"
-        return None
-
-    def _write_index(self, data: dict) -> None:
-        problem = self._index_problem(data)
-        if problem:  # pragma: no cover - guards against bugs in this module
-            raise RegistryError(f"refusing to write an invalid index: {problem}")
-        self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self._index_path, _json_bytes(data))
+            self._versions.folder.mkdir(parents=True, exist_ok=True)
+            self._index.write({"format": FORMAT_VERSION, "name": str(name), "versions": [], "aliases": {}, "log": []})
 
     # ------------------------------------------------------------------ reading
     @property
     def name(self) -> str:
         """The registered model's name."""
-        return self._read_index()["name"]
+        return self._index.read()["name"]
 
     @property
     def versions(self) -> list[int]:
         """Registered version numbers, oldest first."""
-        return list(self._read_index()["versions"])
+        return list(self._index.read()["versions"])
 
     @property
     def aliases(self) -> dict[str, int]:
         """Alias -> version, e.g. ``{"champion": 2, "challenger": 3}``."""
-        return dict(self._read_index()["aliases"])
+        return dict(self._index.read()["aliases"])
 
     @property
     def log(self) -> list[LogEntry]:
         """The promotion log, oldest entry first (entries are only ever appended)."""
         return [
             LogEntry(e["seq"], e["when"], e["action"], e["alias"], e["from"], e["to"], e["reason"])
-            for e in self._read_index()["log"]
+            for e in self._index.read()["log"]
         ]
 
     def log_frame(self) -> pd.DataFrame:
@@ -295,7 +213,7 @@ class ModelRegistry:
 
     def resolve(self, version_or_alias: int | str) -> int:
         """Return the version number that an alias (or a version number) refers to."""
-        index = self._read_index()
+        index = self._index.read()
         if isinstance(version_or_alias, str):
             if version_or_alias not in index["aliases"]:
                 known = sorted(index["aliases"]) or "none yet"
@@ -310,38 +228,9 @@ class ModelRegistry:
             return version
         raise TypeError(f"expected a version number or an alias name, got {type(version_or_alias).__name__}")
 
-    def _version_dir(self, version: int) -> Path:
-        return self.root / "versions" / f"v{version:04d}"
-
     def metadata(self, version_or_alias: int | str) -> dict:
         """The lineage record of a version (code version, data fingerprints, metrics, checksums...)."""
-        version = self.resolve(version_or_alias)
-        path = self._version_dir(version) / _METADATA
-        fix = f"restore {path.parent} from a backup, or register the model again as a new version"
-        try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise RegistryError(f"{path} is missing although version {version} is registered; {fix}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RegistryError(f"{path} is not valid JSON ({exc}); it was edited or damaged: {fix}") from None
-        required = {"version", "features", "preprocessor_fingerprint", "artifacts", "metrics", "code_version"}
-        if not isinstance(meta, dict) or not required <= set(meta):
-            raise RegistryError(f"{path} lacks the keys {sorted(required)}; it was edited or damaged: {fix}")
-        if meta["version"] != version:
-            raise RegistryError(f"{path} says version {meta['version']!r} but sits in the folder of version {version}; {fix}")
-        return meta
-
-    def _read_artifact(self, version: int, meta: dict, kind: str) -> Any:
-        path = self._version_dir(version) / _ARTIFACTS[kind]
-        fix = f"restore {path.parent} from a backup, or register the model again as a new version"
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise RegistryError(f"{path} is missing; {fix}") from None
-        expected = meta["artifacts"].get(kind, {}).get("sha256") if isinstance(meta["artifacts"], dict) else None
-        if fingerprint_bytes(data) != expected:
-            raise RegistryError(f"{path} does not match the checksum in {_METADATA}: it was changed or damaged; {fix}")
-        return pickle.loads(data)
+        return self._versions.metadata(self.resolve(version_or_alias))
 
     def load(self, version_or_alias: int | str = "champion", preprocessor_version: int | str | None = None) -> ModelBundle:
         """Load a version (number or alias) as a :class:`ModelBundle`.
@@ -360,9 +249,9 @@ class ModelRegistry:
                 f"version {pre_version} has {pre_meta['preprocessor_fingerprint'][:12]}... "
                 f"Load model and preprocessing from the same version: registry.load({version})."
             )
-        model = self._read_artifact(version, meta, "model")
-        preprocessor = self._read_artifact(pre_version, pre_meta, "preprocessor")
-        reference = self._read_artifact(version, meta, "reference")
+        model = self._versions.artifact(version, meta, "model")
+        preprocessor = self._versions.artifact(pre_version, pre_meta, "preprocessor")
+        reference = self._versions.artifact(version, meta, "reference")
         return ModelBundle(version=version, model=model, preprocessor=preprocessor, reference_data=reference, metadata=meta)
 
     # ------------------------------------------------------------------ writing
@@ -390,16 +279,9 @@ class ModelRegistry:
             preprocessor, estimator = split_model(model)
         else:
             estimator = model
-        for what, frame in (("train_data", train_data), ("reference_data", reference_data)):
-            if frame is not None and not isinstance(frame, pd.DataFrame):
-                raise TypeError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
-        if len(train_data) == 0:
-            raise ValueError("train_data is empty; register the data the model was trained on")
-        reference = train_data if reference_data is None else reference_data
-        if len(reference) == 0:
-            raise ValueError("reference_data is empty; monitoring needs a reference sample")
-        if not isinstance(code_version, str) or not code_version:
-            raise TypeError("code_version must be a non-empty string, e.g. a git commit hash")
+        check_frame(train_data, "train_data")
+        reference = train_data if reference_data is None else check_frame(reference_data, "reference_data")
+        check_text(code_version, "code_version", example="3f2a9c1 (a git commit hash)")
         features = getattr(preprocessor, "feature_names_in_", None)
         if features is None:
             raise RegistryError(
@@ -413,11 +295,8 @@ class ModelRegistry:
         metrics = _jsonable(metrics or {}, "metrics")
         params = _jsonable(params or {}, "params")
 
-        index = self._read_index()
-        versions_dir = self.root / "versions"
-        versions_dir.mkdir(parents=True, exist_ok=True)
-        on_disk = [int(p.name[1:]) for p in versions_dir.glob("v[0-9]*") if p.name[1:].isdigit()]
-        version = max([0, *index["versions"], *on_disk]) + 1
+        index = self._index.read()
+        version = self._versions.next_version(index["versions"])
 
         blobs = {
             "model": pickle.dumps(estimator, protocol=pickle.HIGHEST_PROTOCOL),
@@ -441,27 +320,16 @@ class ModelRegistry:
             "metrics": metrics,
             "params": params,
             "artifacts": {
-                kind: {"file": _ARTIFACTS[kind], "sha256": fingerprint_bytes(blob)} for kind, blob in blobs.items()
+                kind: {"file": ARTIFACTS[kind], "sha256": fingerprint_bytes(blob)} for kind, blob in blobs.items()
             },
         }
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions_dir))
-        staging.chmod(0o755)
-        try:
-            for filename, blob in [*((_ARTIFACTS[k], b) for k, b in blobs.items()), (_METADATA, _json_bytes(meta))]:
-                with open(staging / filename, "wb") as fh:
-                    fh.write(blob)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            os.replace(staging, self._version_dir(version))  # atomic: the folder appears complete or not at all
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+        self._versions.write(version, blobs, meta)
         index["versions"].append(version)
-        self._write_index(index)
+        self._index.write(index)
         return version
 
     def _move_alias(self, alias: str, version: int, action: str, reason: str) -> LogEntry:
-        index = self._read_index()
+        index = self._index.read()
         entry = {
             "seq": len(index["log"]) + 1,
             "when": _now(),
@@ -473,7 +341,7 @@ class ModelRegistry:
         }
         index["aliases"][alias] = version
         index["log"].append(entry)
-        self._write_index(index)
+        self._index.write(index)
         return LogEntry(entry["seq"], entry["when"], action, alias, entry["from"], version, reason)
 
     @staticmethod
@@ -506,8 +374,11 @@ class ModelRegistry:
                 stack.append(entry.to_version)
         return stack
 
-    def rollback(self, alias: str = "champion", reason: str = "", to: int | None = None) -> int:
-        """Move ``alias`` back to the version it pointed to before its latest promotion; return that version.
+    def rollback(self, alias: str = "champion", reason: str = "", to: int | None = None) -> LogEntry:
+        """Move ``alias`` back to the version it pointed to before its latest promotion; returns the log entry.
+
+        Like :meth:`promote`, it returns the :class:`LogEntry` it appended: ``entry.to_version`` is the version
+        the alias points to now, ``entry.from_version`` the one it left.
 
         Rolling back twice goes back two promotions (a rollback is undone with :meth:`promote`). ``to``
         rolls back to a given earlier version instead. Because a version holds its estimator,
@@ -531,9 +402,8 @@ class ModelRegistry:
                     f"version {target} is not an earlier {alias!r} (history: {stack}); use promote() to move "
                     "the alias to a version it never held"
                 )
-        self._move_alias(alias, target, "rollback", reason)
-        return target
+        return self._move_alias(alias, target, "rollback", reason)
 
     def __repr__(self) -> str:
-        index = self._read_index()
+        index = self._index.read()
         return f"ModelRegistry({str(self.root)!r}, versions={index['versions']}, aliases={index['aliases']})"

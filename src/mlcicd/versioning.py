@@ -37,6 +37,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from mlcicd._checks import check_frame, check_text
+
 __all__ = [
     "fingerprint",
     "fingerprint_bytes",
@@ -127,8 +129,7 @@ def fingerprint(df: pd.DataFrame, ignore_row_order: bool = False) -> str:
     >>> fingerprint(a, ignore_row_order=True) == fingerprint(a.iloc[::-1], ignore_row_order=True)
     True
     """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"fingerprint() expects a pandas DataFrame, got {type(df).__name__}")
+    check_frame(df, "df", non_empty=False)
     if ignore_row_order and len(df) > 1:
         # Canonical order: sort rows by a per-row hash (stable, so equal rows keep a fixed relative order).
         row_hash = pd.util.hash_pandas_object(df, index=False).to_numpy()
@@ -164,8 +165,7 @@ class RunManifest:
     model_fingerprint: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.code_version, str) or not self.code_version:
-            raise TypeError(f"code_version must be a non-empty string (e.g. a git commit), got {self.code_version!r}")
+        check_text(self.code_version, "code_version", example="3f2a9c1 (a git commit hash)")
         if not _is_digest(self.data_fingerprint):
             raise ValueError(
                 "data_fingerprint must be a 64-character hex digest from fingerprint(df), "

@@ -1,6 +1,6 @@
 """Grading spec of lab5_rollback: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
+Read by tests/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
 Autograded maximum: 13 points (rollback_target 2 + 1, rollback 2 + 2, assemble 2 + 1, three multiple-choice
 answers 1 each).
 """
@@ -9,7 +9,7 @@ CHEAT_CELLS = {
     "rollback-rollback-solution": (
         'def rollback(registry, monitor, alias="champion", reason="rollback"):\n'
         '    """Delegate to the course library."""\n'
-        "    bundle = registry.load(registry.rollback(alias, reason=reason))\n"
+        "    bundle = registry.load(registry.rollback(alias, reason=reason).to_version)\n"
         "    monitor.set_reference(bundle.reference_data)\n"
         "    monitor.reset_window()\n"
         "    return bundle\n"

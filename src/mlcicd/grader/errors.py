@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from mlcicd.errors import MlcicdError
+
 __all__ = ["ClusterError", "CourseError", "GradingError", "SandboxUnavailableError"]
 
 
-class GradingError(Exception):
+class GradingError(MlcicdError):
     """Base class of the errors the grading engine raises; the message says what is wrong and what to do."""
 
 

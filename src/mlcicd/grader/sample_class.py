@@ -1,9 +1,12 @@
 """Build synthetic student submissions for the labs in source/ (the bundled sample class of `make demo`).
 
+Every function takes the course root (the folder holding ``source/``, ``release/`` and ``tests/lab_specs/``);
+it defaults to the current directory, where nbgrader commands run.
+
 Every submission is derived from two committed files, so it always matches the current labs:
 the released notebook (what a student downloads) and the source notebook (whose solution regions are the
 "correct" answers). A per-lab spec, ``tests/lab_specs/<lab>.py`` (a dict ``SPEC``), says how a partially correct
-student answers and which exact score that earns; its format is described below.
+student answers and which exact score that earns; its format is described below and in CONTRIBUTING.md.
 
 Kinds of submission (all pure functions returning notebook text; nothing is written unless you ask):
 
@@ -26,7 +29,7 @@ The spec's entries, each with the exact autograded score it must earn:
 * ``"always_equal": {"cell": mcq_grade_id, "score": X}``: that cell replaced by ``ALWAYS_EQUAL``, answers that
   compare equal to everything; X is the full score minus the multiple-choice points (tests check exact types).
 
-Usage: python scripts/sample_class.py [COURSE_ROOT]   writes submitted/<student>/<lab>/<lab>.ipynb for the
+Usage: python -m mlcicd.grader.sample_class [COURSE_ROOT]   writes submitted/<student>/<lab>/<lab>.ipynb for the
 students amara (complete), bruno (partial), chen (blank) and dana (broken) in every lab that is released.
 """
 
@@ -36,11 +39,13 @@ import copy
 import importlib.util
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The default course root: the current directory, as for every nbgrader command.
+COURSE_ROOT = Path(".")
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 HEADING = re.compile(r"^## Part ([A-Z]): .+ \((\d+) points?\)$", re.MULTILINE)
 INFINITE_LOOP = "while True:  # the student's endless loop: the cell timeout must cut it\n    pass\n"
@@ -62,7 +67,7 @@ ALWAYS_EQUAL = (
 SAMPLE_CLASS = {"amara": "complete", "bruno": "partial", "chen": "blank", "dana": "broken"}
 
 
-def discover_labs(root: Path = REPO_ROOT) -> list[str]:
+def discover_labs(root: Path = COURSE_ROOT) -> list[str]:
     """Names of the labs in ``source/``: folders ``source/<lab>/`` holding ``<lab>.ipynb``, sorted."""
     source = Path(root) / "source"
     if not source.is_dir():
@@ -70,17 +75,19 @@ def discover_labs(root: Path = REPO_ROOT) -> list[str]:
     return sorted(p.name for p in source.iterdir() if p.is_dir() and (p / f"{p.name}.ipynb").is_file())
 
 
-def load_spec(lab: str, root: Path = REPO_ROOT) -> dict:
+def load_spec(lab: str, root: Path = COURSE_ROOT) -> dict:
     """The ``SPEC`` dict of ``tests/lab_specs/<lab>.py``, or ``{}`` when the lab has no spec file."""
     path = Path(root) / "tests" / "lab_specs" / f"{lab}.py"
     if not path.is_file():
         return {}
     module_spec = importlib.util.spec_from_file_location(f"lab_spec_{lab}", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ValueError(f"{path} cannot be imported as a Python module; it must be a .py file defining SPEC")
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
     spec = getattr(module, "SPEC", None)
     if not isinstance(spec, dict):
-        raise ValueError(f"{path} must define a dict named SPEC (format: see the docstring of scripts/sample_class.py)")
+        raise ValueError(f"{path} must define a dict named SPEC (format: CONTRIBUTING.md, section 'The lab spec')")
     return spec
 
 
@@ -88,11 +95,11 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
-def source_notebook(lab: str, root: Path = REPO_ROOT) -> nbformat.NotebookNode:
+def source_notebook(lab: str, root: Path = COURSE_ROOT) -> nbformat.NotebookNode:
     return read_notebook(Path(root) / "source" / lab / f"{lab}.ipynb")
 
 
-def release_notebook(lab: str, root: Path = REPO_ROOT) -> nbformat.NotebookNode:
+def release_notebook(lab: str, root: Path = COURSE_ROOT) -> nbformat.NotebookNode:
     path = Path(root) / "release" / lab / f"{lab}.ipynb"
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist: run `nbgrader generate_assignment {lab} --force` first")
@@ -113,7 +120,7 @@ def test_points(nb) -> dict[str, float]:
     return {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c).get("points", 0)) for c in nb.cells if is_test_cell(c)}
 
 
-def max_autograded(lab: str, root: Path = REPO_ROOT) -> float:
+def max_autograded(lab: str, root: Path = COURSE_ROOT) -> float:
     return sum(test_points(source_notebook(lab, root)).values())
 
 
@@ -136,7 +143,7 @@ def parts(nb, graded_only: bool = True) -> list[tuple[str, int, list[str]]]:
     return [p for p in found if p[0]]
 
 
-def solution_sources(lab: str, root: Path = REPO_ROOT) -> dict[str, str]:
+def solution_sources(lab: str, root: Path = COURSE_ROOT) -> dict[str, str]:
     """grade_id -> the source's answer for every solution cell, without the solution markers (and rubric)."""
     answers = {}
     for cell in source_notebook(lab, root).cells:
@@ -149,7 +156,7 @@ def solution_sources(lab: str, root: Path = REPO_ROOT) -> dict[str, str]:
     return answers
 
 
-def _with_cells(nb, sources: dict[str, str | None], lab: str, root: Path) -> nbformat.NotebookNode:
+def _with_cells(nb, sources: Mapping[str, str | None], lab: str, root: Path) -> nbformat.NotebookNode:
     out = copy.deepcopy(nb)
     by_id = {nbgrader_meta(c).get("grade_id"): c for c in out.cells if nbgrader_meta(c)}
     release = {nbgrader_meta(c).get("grade_id"): c.source for c in release_notebook(lab, root).cells if nbgrader_meta(c)}
@@ -164,36 +171,36 @@ def _text(nb) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def complete_nb(lab: str, root: Path = REPO_ROOT) -> nbformat.NotebookNode:
+def complete_nb(lab: str, root: Path = COURSE_ROOT) -> nbformat.NotebookNode:
     return _with_cells(release_notebook(lab, root), solution_sources(lab, root), lab, root)
 
 
-def partial_nb(lab: str, root: Path = REPO_ROOT) -> nbformat.NotebookNode:
+def partial_nb(lab: str, root: Path = COURSE_ROOT) -> nbformat.NotebookNode:
     spec = load_spec(lab, root).get("partial")
     if not spec:
         raise KeyError(f"tests/lab_specs/{lab}.py has no 'partial' entry")
     return _with_cells(complete_nb(lab, root), spec["cells"], lab, root)
 
 
-def complete(lab: str, root: Path = REPO_ROOT) -> str:
+def complete(lab: str, root: Path = COURSE_ROOT) -> str:
     return _text(complete_nb(lab, root))
 
 
-def partial(lab: str, root: Path = REPO_ROOT) -> str:
+def partial(lab: str, root: Path = COURSE_ROOT) -> str:
     return _text(partial_nb(lab, root))
 
 
-def blank(lab: str, root: Path = REPO_ROOT) -> str:
+def blank(lab: str, root: Path = COURSE_ROOT) -> str:
     return (Path(root) / "release" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
 
 
-def broken(lab: str, root: Path = REPO_ROOT) -> str:
+def broken(lab: str, root: Path = COURSE_ROOT) -> str:
     """The complete notebook cut in the middle, as an interrupted upload leaves it: not valid JSON."""
     text = complete(lab, root)
     return text[: len(text) // 2]
 
 
-def edited_tests(lab: str, root: Path = REPO_ROOT) -> str:
+def edited_tests(lab: str, root: Path = COURSE_ROOT) -> str:
     """The partial submission with every test cell replaced by code that passes: nbgrader must restore them."""
     nb = partial_nb(lab, root)
     for cell in nb.cells:
@@ -202,7 +209,7 @@ def edited_tests(lab: str, root: Path = REPO_ROOT) -> str:
     return _text(nb)
 
 
-def deleted_test_id(lab: str, root: Path = REPO_ROOT) -> str:
+def deleted_test_id(lab: str, root: Path = COURSE_ROOT) -> str:
     """The first test cell of a part that the partial student left unanswered (its solution cell stays a stub)."""
     unanswered = {gid for gid, text in load_spec(lab, root)["partial"]["cells"].items() if text is None}
     src = source_notebook(lab, root)
@@ -213,14 +220,14 @@ def deleted_test_id(lab: str, root: Path = REPO_ROOT) -> str:
     raise ValueError(f"{lab}: the partial spec leaves no part unanswered (set a solution cell to None)")
 
 
-def deleted_test(lab: str, root: Path = REPO_ROOT) -> str:
+def deleted_test(lab: str, root: Path = COURSE_ROOT) -> str:
     nb = partial_nb(lab, root)
     gone = deleted_test_id(lab, root)
     nb.cells = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") != gone]
     return _text(nb)
 
 
-def infinite_loop(lab: str, root: Path = REPO_ROOT) -> str:
+def infinite_loop(lab: str, root: Path = COURSE_ROOT) -> str:
     """The complete submission with an endless loop at the top of ``SPEC["infinite_loop"]["cell"]``."""
     spec = load_spec(lab, root)["infinite_loop"]
     nb = complete_nb(lab, root)
@@ -231,12 +238,12 @@ def infinite_loop(lab: str, root: Path = REPO_ROOT) -> str:
     raise KeyError(f"{lab}: no cell {spec['cell']!r} for the infinite loop")
 
 
-def cheat(lab: str, root: Path = REPO_ROOT) -> str:
+def cheat(lab: str, root: Path = COURSE_ROOT) -> str:
     """The complete submission whose functions in ``SPEC["cheat"]["cells"]`` call mlcicd's reference instead."""
     return _text(_with_cells(complete_nb(lab, root), load_spec(lab, root)["cheat"]["cells"], lab, root))
 
 
-def rebinding(lab: str, root: Path = REPO_ROOT) -> str:
+def rebinding(lab: str, root: Path = COURSE_ROOT) -> str:
     """The cheat with ``reference_disabled`` rebound to a no-op at the top of ``SPEC["rebinding"]["cell"]``."""
     spec = load_spec(lab, root)
     cells = dict(spec["cheat"]["cells"])
@@ -245,7 +252,7 @@ def rebinding(lab: str, root: Path = REPO_ROOT) -> str:
     return _text(_with_cells(complete_nb(lab, root), cells, lab, root))
 
 
-def always_equal(lab: str, root: Path = REPO_ROOT) -> str:
+def always_equal(lab: str, root: Path = COURSE_ROOT) -> str:
     """The complete submission whose multiple-choice answers (``SPEC["always_equal"]["cell"]``) equal everything."""
     cells = {load_spec(lab, root)["always_equal"]["cell"]: ALWAYS_EQUAL}
     return _text(_with_cells(complete_nb(lab, root), cells, lab, root))
@@ -262,7 +269,7 @@ def write_submission(root: Path, student: str, lab: str, text: str) -> Path:
     return path
 
 
-def write_sample_class(root: Path = REPO_ROOT, labs: list[str] | None = None) -> dict[str, dict[str, str]]:
+def write_sample_class(root: Path = COURSE_ROOT, labs: list[str] | None = None) -> dict[str, dict[str, str]]:
     """Write the sample class into ``<root>/submitted``; return {lab: {student: kind}} of what was written.
 
     A lab without a 'partial' spec gets no partial student (said in the returned mapping's absence).
@@ -279,7 +286,7 @@ def write_sample_class(root: Path = REPO_ROOT, labs: list[str] | None = None) ->
 
 
 def main(argv: list[str]) -> int:
-    root = Path(argv[1]) if len(argv) > 1 else REPO_ROOT
+    root = Path(argv[1]) if len(argv) > 1 else COURSE_ROOT
     written = write_sample_class(root)
     if not written:
         print("No labs in source/: no sample submissions written.")
