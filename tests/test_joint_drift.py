@@ -26,7 +26,7 @@ def test_the_domain_classifier_stays_near_chance_without_drift():
     assert 0.45 < result.auc < 0.56 and not result.drifted
 
 
-def test_the_domain_classifier_refuses_mismatched_or_text_columns():
+def test_the_domain_classifier_refuses_mismatched_or_text_columns_and_a_bad_holdout():
     frame = correlated_pair(50, 0.5, seed=0)
     with pytest.raises(ValueError, match="same columns"):
         domain_classifier_test(frame, frame.rename(columns={"income": "x"}))
@@ -35,3 +35,5 @@ def test_the_domain_classifier_refuses_mismatched_or_text_columns():
         domain_classifier_test(text, text)
     with pytest.raises(ValueError, match="between -1 and 1"):
         correlated_pair(10, 1.5)
+    with pytest.raises(ValueError, match="holdout"):
+        domain_classifier_test(frame, frame, holdout=1.0)

@@ -36,6 +36,7 @@ __all__ = [
     "make_streams",
     "check_config",
     "window_statistic",
+    "batch_statistics",
     "run_monitor",
     "evaluate_monitor",
     "calibrate_threshold",
@@ -143,6 +144,17 @@ def window_statistic(test: str, reference: Any, window_values: Any) -> float:
     if window.size == 0:
         raise ValueError("the window is empty: pool at least one batch")
     return _Reference(reference).statistic(test, window)
+
+
+def batch_statistics(test: str, reference: Any, batches: Any) -> np.ndarray:
+    """The statistic of ``test`` for each row of ``batches`` (shape ``(n, batch_size)``), one reference setup for all."""
+    if test not in TESTS:
+        raise ValueError(f"test must be one of {TESTS}, got {test!r}")
+    array = np.asarray(batches, dtype=float)
+    if array.ndim != 2 or 0 in array.shape:
+        raise ValueError(f"batches must have shape (n_batches, batch_size), got {array.shape}")
+    ref = _Reference(reference)
+    return np.array([ref.statistic(test, batch) for batch in array])
 
 
 def _alarms(ref: _Reference, stream: np.ndarray, test: str, window: int) -> np.ndarray:
