@@ -43,7 +43,7 @@ __all__ = [
     "validate_item",
 ]
 
-TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline")
+TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline", "labels", "alarms")
 KINDS = ("flashcard", "mcq", "concept", "practice")
 FLASHCARD_LEVELS = ("beginner", "intermediate", "advanced")
 QUESTION_LEVELS = ("easy", "medium", "hard")
