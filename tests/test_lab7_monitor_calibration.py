@@ -6,8 +6,8 @@ Part B's two test cells, hidden tests included, in a plain namespace (a fraction
 
 import pytest
 
-import sample_class
-from conftest import REPO_ROOT
+from mlcicd.grader import sample_class
+from support import REPO_ROOT
 
 LAB = "lab7_monitor_calibration"
 TEST_IDS = ("monitoring-config-calm-tests", "monitoring-config-fast-tests")

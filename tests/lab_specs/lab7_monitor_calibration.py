@@ -1,6 +1,6 @@
 """Grading spec of lab7_monitor_calibration: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and scripts/sample_class.py (format: see the docstring of scripts/sample_class.py).
+Read by tests/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
 Autograded maximum: 11 points (calibrate 2 + 2, choose_monitor 2 + 2, three multiple-choice answers 1 each).
 """
 
