@@ -6,8 +6,9 @@ notebook shortcuts (ArrowDown selects the next cell). :class:`A11y` is an invisi
 component's box; in the browser it
 
 - marks the option group (``.mlcicd-choices``) ``role="radiogroup"`` or ``"group"``, named by the question
-  (``.mlcicd-prompt``), with ``data-lm-suppress-shortcuts`` so Lumino leaves its keys alone: the arrow keys move
-  between options (the browser's own radio behaviour) and Enter presses the component's ``.mlcicd-check`` button;
+  (``.mlcicd-prompt``), and puts ``data-lm-suppress-shortcuts`` on each of its inputs so Lumino leaves their keys
+  alone: the arrow keys move between options (the browser's own radio behaviour, once the radios share a name) and
+  Enter presses the component's ``.mlcicd-check`` button;
 - makes each ``.mlcicd-live`` output a polite live region (``role="status"``), so feedback is announced;
 - moves focus where Python asks (:meth:`A11y.focus`) once the element exists, so focus never falls to the page
   body when a question is replaced or a button is disabled.
@@ -37,7 +38,7 @@ CSS = """
 .mlcicd-quiz .widget-checkbox *, .mlcicd-quiz .jupyter-widget-checkbox * { white-space: normal; overflow: visible; }
 .mlcicd-quiz .widget-radio-box input, .mlcicd-quiz .jupyter-widget-radio-box input,
 .mlcicd-quiz .widget-checkbox input, .mlcicd-quiz .jupyter-widget-checkbox input {
-  flex: none; margin: 0.25em 0 0 0;
+  flex: none; order: -1; margin: 0.25em 0 0 0;  /* ipywidgets puts the radio after its text */
 }
 .mlcicd-quiz label:has(> input:checked) { font-weight: bold; }
 .mlcicd-quiz textarea { box-sizing: border-box; max-width: 100%; color: var(--jp-widgets-input-color);
@@ -54,7 +55,14 @@ function enhance(root) {
     const radios = group.querySelector("input[type=radio]");
     group.setAttribute("role", radios ? "radiogroup" : "group");
     if (prompt) group.setAttribute("aria-labelledby", prompt.id);
-    group.setAttribute("data-lm-suppress-shortcuts", "true");
+    // Lumino matches a shortcut's selector from the event target upwards and stops at this attribute, so it must
+    // sit on each input itself (the focused input already matches ":focus"). A shared name makes the radios one
+    // group for the browser, whose arrow keys then move the choice inside it.
+    const name = group.dataset.mlcicdName || (group.dataset.mlcicdName = "mlcicd-" + Math.random().toString(36).slice(2));
+    for (const input of group.querySelectorAll("input")) {
+      input.setAttribute("data-lm-suppress-shortcuts", "true");
+      if (input.type === "radio") input.name = name;
+    }
   }
   for (const live of root.querySelectorAll(".mlcicd-live")) {
     if (live.getAttribute("role") === "status") continue;
