@@ -122,9 +122,9 @@ def open_and_run(page, server: JupyterServer, app: str, path: str, widgets: int)
 
 
 def cell(page, name: str):
-    """The output of the widget notebook's cell ``name`` (see CELLS)."""
+    """The live widget (outer component box) of the widget notebook's cell ``name`` (see CELLS)."""
     index = 1 + [n for n, _ in CELLS].index(name)
-    return page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-OutputArea")
+    return page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-OutputArea .mlcicd-quiz").first
 
 
 def active(page) -> dict:
@@ -155,6 +155,9 @@ APPS = ["lab", "notebook7"]
 def test_every_widget_kind_works_with_the_keyboard_alone(page, server, app):
     open_and_run(page, server, app, WIDGETS, widgets=len(CELLS))
     page.keyboard.press("Escape")  # command mode: where JupyterLab's arrow-key shortcuts live
+    # the static copy of each widget (for exports) is hidden while the live widget is on screen
+    assert page.locator(".mlcicd-static").count() == len(CELLS)
+    expect(page.locator(".mlcicd-static:visible")).to_have_count(0)
 
     # multiple choice: arrows move inside the group (the notebook does not take them), Enter checks
     mcq = cell(page, "mcq")
@@ -259,8 +262,7 @@ def test_the_long_option_wraps_beside_its_radio_and_the_text_box_fits_at_800_px(
     area = concept.bounding_box()
     assert box["x"] + box["width"] <= area["x"] + area["width"] + 1, "the answer box runs past the cell's edge"
     gap = cell(page, "mcq").evaluate(
-        "out => out.querySelector('.mlcicd-prompt').getBoundingClientRect().top"
-        " - out.querySelector('.mlcicd-quiz').getBoundingClientRect().top"
+        "box => box.querySelector('.mlcicd-prompt').getBoundingClientRect().top - box.getBoundingClientRect().top"
     )
     assert gap < 12, f"{gap:.0f} px of empty space above the question"
 

@@ -106,6 +106,13 @@ function render({ model, el }) {
     observer = new MutationObserver(() => enhance(root));
     observer.observe(root, { childList: true, subtree: true });
     root.addEventListener("keydown", (event) => onKeydown(root, event));
+    // ipywidgets reads a radio choice from "click" events; a choice moved with the arrow keys fires only "change".
+    root.addEventListener("change", (event) => {
+      const input = event.target;
+      if (input instanceof HTMLInputElement && input.type === "radio" && input.checked) {
+        input.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      }
+    });
   };
   attach(200);
   const onFocus = () => {
