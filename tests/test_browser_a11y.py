@@ -149,6 +149,11 @@ def live_text(output) -> str:
 
 
 APPS = ["lab", "notebook7"]
+# Notebook 7.6 with nbgrader's extensions logs these two while it starts, with or without any widget on the page.
+NOTEBOOK7_STARTUP_ERRORS = {
+    "uncaught: Cannot read properties of undefined (reading 'schema')",
+    "uncaught: Command 'filebrowser:open-path' not registered.",
+}
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -232,7 +237,8 @@ def test_every_widget_kind_works_with_the_keyboard_alone(page, server, app):
     page.keyboard.press("Enter")
     expect(quiz.get_by_text(re.compile(r"Question 2 of 5"))).to_be_visible()
     page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'")
-    assert page.console_log.errors == [], page.console_log.errors
+    errors = [e for e in page.console_log.errors if not (app == "notebook7" and e in NOTEBOOK7_STARTUP_ERRORS)]
+    assert errors == [], errors
 
 
 def test_the_long_option_wraps_beside_its_radio_and_the_text_box_fits_at_800_px(page, server):
@@ -243,7 +249,7 @@ def test_the_long_option_wraps_beside_its_radio_and_the_text_box_fits_at_800_px(
     path = screenshot(page, "a11y-long-option-800px")
     practice.screenshot(path=str(path.with_name("a11y-long-option-800px-widget.png")))
     geometry = practice.evaluate(
-        """out => [...out.querySelectorAll('.mlcicd-choices label')].map(label => {
+        """out => [...out.querySelectorAll('.mlcicd-choices label:has(input)')].map(label => {
                const input = label.querySelector('input');
                const text = [...label.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
                const range = document.createRange(); range.selectNodeContents(text);

@@ -462,3 +462,15 @@ def test_make_practice_and_make_concepts_return_one_component_per_item():
     assert len(make_concepts("versioning")) == len(load_bank("versioning", kind="concept"))
     with pytest.raises(BankError, match="not of kind"):
         make_practice(ids=[SINGLE])
+
+
+def test_enter_in_the_browser_checks_the_keys_it_sends_even_before_the_radio_state_arrives():
+    mc = MultipleChoice(get_question(SINGLE))
+    mc.select("A")  # the kernel still has the old choice; the browser shows C
+    mc.a11y._message(mc.a11y, {"event": "check", "keys": ["C"]}, [])
+    assert mc.options.value == "C" and mc.correct and mc.attempts == 1
+    multi = MultipleChoice(get_question(MULTI))
+    multi.a11y._message(multi.a11y, {"event": "check", "keys": ["A", "B", "C", "Z"]}, [])
+    assert multi.selected() == frozenset("ABC") and multi.correct
+    multi.a11y._message(multi.a11y, {"event": "something else"}, [])
+    assert multi.attempts == 1

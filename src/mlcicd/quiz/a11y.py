@@ -8,7 +8,7 @@ component's box; in the browser it
 - marks the option group (``.mlcicd-choices``) ``role="radiogroup"`` or ``"group"``, named by the question
   (``.mlcicd-prompt``), and puts ``data-lm-suppress-shortcuts`` on each of its inputs so Lumino leaves their keys
   alone: the arrow keys move between options (the browser's own radio behaviour, once the radios share a name) and
-  Enter presses the component's ``.mlcicd-check`` button;
+  Enter checks the answer (the helper sends the chosen keys to :attr:`A11y.on_check`);
 - makes each ``.mlcicd-live`` output a polite live region (``role="status"``), so feedback is announced;
 - moves focus where Python asks (:meth:`A11y.focus`) once the element exists, so focus never falls to the page
   body when a question is replaced or a button is disabled.
@@ -28,7 +28,7 @@ __all__ = ["A11y", "CSS"]
 CSS = """
 .mlcicd-static, .jp-OutputArea-child:has(.mlcicd-static) { display: none !important; }
 .mlcicd-quiz { max-width: 100%; box-sizing: border-box; }
-.mlcicd-quiz .widget-html-content, .mlcicd-quiz .jupyter-widget-html-content { white-space: normal; }
+.mlcicd-quiz .widget-html-content, .mlcicd-quiz .jupyter-widget-html-content { white-space: normal; line-height: 1.4; }
 .mlcicd-quiz .widget-radio-box label, .mlcicd-quiz .jupyter-widget-radio-box label,
 .mlcicd-quiz .widget-checkbox label, .mlcicd-quiz .jupyter-widget-checkbox label {
   display: flex; align-items: flex-start; gap: 0.5em; white-space: normal; overflow: visible;
@@ -72,17 +72,18 @@ function enhance(root) {
   }
 }
 
-function onKeydown(root, event) {
+function onKeydown(model, root, event) {
   if (event.key !== "Enter" || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
   const input = event.target;
-  if (!(input instanceof HTMLInputElement) || !input.closest(".mlcicd-choices")) return;
-  const owner = input.closest(".mlcicd-quiz");
-  const check = owner && [...owner.querySelectorAll(".mlcicd-check")].find(b => b.closest(".mlcicd-quiz") === owner);
-  if (check && !check.disabled) {
-    event.preventDefault();
-    event.stopPropagation();
-    check.click();
-  }
+  if (!(input instanceof HTMLInputElement) || input.closest(".mlcicd-quiz") !== root) return;
+  const group = input.closest(".mlcicd-choices");
+  if (!group) return;
+  event.preventDefault();
+  event.stopPropagation();
+  // The chosen keys travel with the request: ipywidgets may still hold back the radio's own state update.
+  const keys = [...group.querySelectorAll("input:checked")]
+    .map(i => (i.closest("label").innerText.trim().match(/^([A-Z])\./) || [])[1]).filter(Boolean);
+  model.send({ event: "check", keys });
 }
 
 function focusWhenReady(root, selector, tries) {
@@ -105,7 +106,7 @@ function render({ model, el }) {
     enhance(root);
     observer = new MutationObserver(() => enhance(root));
     observer.observe(root, { childList: true, subtree: true });
-    root.addEventListener("keydown", (event) => onKeydown(root, event));
+    root.addEventListener("keydown", (event) => onKeydown(model, root, event));
     // ipywidgets reads a radio choice from "click" events; a choice moved with the arrow keys fires only "change".
     root.addEventListener("change", (event) => {
       const input = event.target;
@@ -138,6 +139,15 @@ class A11y(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.layout.display = "none"
         self._requests = 0
+        #: Called with the chosen option keys when Enter is pressed on an option (set by MultipleChoice).
+        self.on_check = None
+        self.on_msg(self._message)
+
+    def _message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("event") == "check" and self.on_check is not None:
+            keys = content.get("keys")
+            if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+                self.on_check(keys)
 
     def focus(self, selector: str) -> None:
         """Ask the browser to focus the first visible, enabled element of this component matching ``selector``."""

@@ -298,6 +298,17 @@ class MultipleChoice(Component):
         buttons = widgets.HBox([self.check_button, self.hint_button, self.try_again_button],
                                layout=widgets.Layout(flex_flow="row wrap"))
         self.widget, self.a11y = _component_box([self.prompt, chooser, buttons, self.hint, self.feedback])
+        self.a11y.on_check = self._check_keys
+
+    def _check_keys(self, keys: list[str]) -> None:
+        """Enter on an option in the browser: select what the browser shows as chosen, then check."""
+        valid = {c.key for c in self.question.choices}
+        keys = [k for k in keys if k in valid]
+        if self.question.multi:
+            self.select(*keys)
+        elif len(keys) == 1:
+            self.select(keys[0])
+        self.check()
 
     # -- state ------------------------------------------------------------------------------------------------
     def selected(self) -> frozenset[str]:
