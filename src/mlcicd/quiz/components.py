@@ -161,13 +161,17 @@ def _details(summary: str, body: str) -> str:
     return f"<details><summary>{_esc(summary)}</summary>{body}</details>"
 
 
-def _mcq_static(q: Question, heading: str = "") -> str:
-    right = ", ".join(sorted(q.answer_keys))
-    why = "".join(
+def _why_html(q: Question) -> str:
+    """Why each option is right or wrong, one paragraph per option."""
+    return "".join(
         f"<p><b>{c.key}.</b> ({'right' if c.key in q.answer_keys else 'wrong'}) {_esc(c.explanation)}</p>"
         for c in q.choices
     )
-    body = f"<p><b>Right answer:</b> {right}.</p>{why}<p><b>Hint:</b> {_esc(q.hint)}</p>" + _list_html(
+
+
+def _mcq_static(q: Question, heading: str = "") -> str:
+    right = ", ".join(sorted(q.answer_keys))
+    body = f"<p><b>Right answer:</b> {right}.</p>{_why_html(q)}<p><b>Hint:</b> {_esc(q.hint)}</p>" + _list_html(
         "Common mistakes:", q.mistakes
     )
     return f"{heading}{_prompt_html(q)}{_options_html(q)}{_details('Answer and explanations', body)}"
@@ -633,7 +637,7 @@ class Practice(Component):
 
     def static_html(self) -> str:
         q = self.question
-        solution = "".join(f"<p><b>{title}:</b> {body}</p>" for title, body in self.parts)
+        solution = "".join(f"<p><b>{title}:</b> {body}</p>" for title, body in self.parts) + _why_html(q)
         return (f"<p><i>Practice · {_esc(_label(q))}</i></p>{_prompt_html(q)}{_options_html(q)}"
                 f"<p><b>Hint:</b> {_esc(q.hint)}</p>{_details('Worked solution', solution)}")
 
