@@ -150,7 +150,7 @@ def live_text(output) -> str:
 
 APPS = ["lab", "notebook7"]
 # Notebook 7.6 (with nbgrader's extensions) logs these while it starts: the first on every load, also of a notebook
-# without any widget; the second on some loads only (seen once in four runs, before any key was pressed).
+# without any widget; the second on some loads only (seen in one of four runs).
 NOTEBOOK7_STARTUP_ERRORS = {
     "uncaught: Cannot read properties of undefined (reading 'schema')",
     "uncaught: Command 'filebrowser:open-path' not registered.",
