@@ -17,18 +17,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    CHROMIUM_HELP,
     ConsoleLog,
     JupyterServer,
     click_menu,
     copy_course,
     jupyter_env,
+    launch_chromium,
     launch_jupyter,
     screenshot,
     wait_for_kernel_idle,
@@ -57,13 +54,8 @@ QUIET_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "fals
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} does not exist. {CHROMIUM_HELP}", pytrace=False)
     with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        except PlaywrightError as exc:
-            pytest.fail(f"{CHROMIUM} could not start ({str(exc).splitlines()[0]}). {CHROMIUM_HELP}", pytrace=False)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_HELP
+from browser_support import launch_chromium
 from conftest import REPO_ROOT, VENV_BIN, course_env
 from mlcicd import quiz
 
@@ -78,13 +77,8 @@ def exported(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def offline_page():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} does not exist. {CHROMIUM_HELP}", pytrace=False)
     with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        except PlaywrightError as exc:
-            pytest.fail(f"{CHROMIUM} could not start ({str(exc).splitlines()[0]}). {CHROMIUM_HELP}", pytrace=False)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1000, "height": 900})
         refused: list[str] = []
 
