@@ -266,11 +266,11 @@ def test_the_long_option_wraps_beside_its_radio_and_the_text_box_fits_at_800_px(
     assert gap < 12, f"{gap:.0f} px of empty space above the question"
 
 
-def test_axe_finds_no_serious_or_critical_violation_in_a_lessons_widgets(page, server):
-    assert AXE.exists(), f"{AXE} is missing: run `make install` (it runs `npm ci` in tests/a11y)"
-    open_and_run(page, server, "lab", "notebooks/01_versioning.ipynb", widgets=5)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
+def run_axe(page) -> dict:
+    """axe-core's WCAG 2.0-2.2 A/AA rules on the course's widgets; the serious and critical violations."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
         """async () => {
             const r = await axe.run({include: [['.mlcicd-quiz']]},
                                     {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}});
@@ -281,5 +281,21 @@ def test_axe_finds_no_serious_or_critical_violation_in_a_lessons_widgets(page, s
                                   nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))};
         }"""
     )
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_axe_finds_no_serious_or_critical_violation_in_a_lessons_widgets(page, server, theme):
+    assert AXE.exists(), f"{AXE} is missing: run `make install` (it runs `npm ci` in tests/a11y)"
+    # the theme is a user setting of this server's throw-away config dir, removed again at the end
+    settings = Path(server.env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}), encoding="utf-8")
+    try:
+        open_and_run(page, server, "lab", "notebooks/01_versioning.ipynb", widgets=5)
+        page.wait_for_function("t => document.body.dataset.jpThemeName === t", arg=theme)
+        result = run_axe(page)
+    finally:
+        (settings / "themes.jupyterlab-settings").unlink()
+    screenshot(page, f"a11y-lesson-{theme.split()[-1].lower()}")
     assert result["nodes"] >= 5 and result["checked"] > 0
     assert result["violations"] == [], json.dumps(result["violations"], indent=1)
