@@ -13,11 +13,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lab install clean
 
-$(STAMP): pyproject.toml binder/requirements.txt requirements-cluster.txt requirements-test.txt
+# The accessibility browser tests inject axe-core, pinned in tests/a11y/package-lock.json (npm ci needs node/npm).
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+
+$(STAMP): pyproject.toml binder/requirements.txt requirements-cluster.txt requirements-test.txt tests/a11y/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	cd tests/a11y && npm ci --no-audit --no-fund --silent
+	test -f $(AXE)
 	touch $@
 
 install: $(STAMP)

@@ -62,6 +62,19 @@ _LEAKY_VARIABLES = (
 )
 
 
+def launch_chromium(playwright):
+    """Debian's chromium, headless; fails the test (never skips) with the install command when it cannot start."""
+    import pytest
+    from playwright.sync_api import Error as PlaywrightError
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} does not exist. {CHROMIUM_HELP}", pytrace=False)
+    try:
+        return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    except PlaywrightError as exc:
+        pytest.fail(f"{CHROMIUM} could not start ({str(exc).splitlines()[0]}). {CHROMIUM_HELP}", pytrace=False)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

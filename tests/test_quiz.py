@@ -83,14 +83,25 @@ def test_checking_without_a_choice_asks_for_one_and_counts_no_attempt():
     assert mc.attempts == 0 and mc.correct is None
 
 
-def test_try_again_clears_the_answer_and_a_second_attempt_is_graded_but_the_first_is_remembered():
+def test_after_a_wrong_answer_the_question_stays_open_so_another_option_can_be_checked_at_once():
     mc = MultipleChoice(get_question(SINGLE))
     mc.select("D")
     mc.check_button.click()
-    assert mc.options.disabled and mc.check_button.disabled
+    assert not mc.options.disabled and not mc.check_button.disabled  # nothing locks; the choice stays readable
+    mc.select("C")
+    mc.check_button.click()
+    assert (mc.correct, mc.first_correct, mc.attempts) == (True, False, 2)
+    assert "✓ Correct." in mc.feedback_text
+
+
+def test_try_again_clears_the_answer_and_moves_focus_to_the_first_option():
+    mc = MultipleChoice(get_question(SINGLE))
+    mc.select("D")
+    mc.check_button.click()
     assert mc.try_again_button.layout.display is None  # visible
     mc.try_again_button.click()
-    assert mc.options.value is None and mc.feedback.value == "" and not mc.options.disabled
+    assert mc.options.value is None and mc.feedback.value == ""
+    assert mc.a11y.focus_request.startswith(".mlcicd-choices input#")
     mc.select("C")
     mc.check_button.click()
     assert (mc.correct, mc.first_correct, mc.attempts) == (True, False, 2)
@@ -272,13 +283,26 @@ def test_the_quiz_keeps_a_running_score_and_summarises_at_the_end():
     assert quiz.retry_button.layout.display is None
 
 
-def test_only_the_first_answer_to_a_quiz_question_counts():
+def test_a_quiz_question_can_be_retried_but_only_the_first_answer_counts():
     quiz = make_quiz("all", source="seed")
-    assert quiz.current.try_again_button.layout.display == "none"
     answer(quiz, right=False)
-    quiz.current.reset()  # even if a student re-enables the question from code
+    assert quiz.current.try_again_button.layout.display is None  # the retry the lessons promise is offered
+    quiz.current.try_again_button.click()
     answer(quiz, right=True)
+    assert quiz.current.correct and "✓ Correct." in quiz.current.feedback_text
     assert quiz.score == 0 and quiz.answered == 1
+    assert "first answer to each question counts" in quiz.header.value
+
+
+def test_moving_to_the_next_question_or_the_summary_asks_the_browser_to_keep_focus_in_the_quiz():
+    quiz = make_quiz("rollback")
+    answer(quiz, right=True)
+    quiz.next_button.click()
+    assert quiz.a11y.focus_request.startswith(".mlcicd-choices input#")
+    while not quiz.finished:
+        answer(quiz, right=True)
+        quiz.next_button.click()
+    assert quiz.a11y.focus_request.startswith(".mlcicd-retake#")
 
 
 def test_moving_on_before_answering_is_refused():
@@ -368,6 +392,55 @@ def test_text_fallbacks_print_prompts_and_options_but_never_answers(monkeypatch,
     assert not [text for text in leaks if text in out], "a text fallback printed an answer"
 
 
+def test_no_text_fallback_shows_internal_ids_or_bank_labels(monkeypatch, capsys):
+    monkeypatch.setenv("MLCICD_QUIZ_MODE", "text")
+    show_quiz("all", source="seed")
+    show_practice("pipeline")
+    show_concepts("monitoring")
+    show_question(SINGLE)
+    out = capsys.readouterr().out
+    ids = [q.id for q in all_questions() if q.id in out]
+    assert ids == [] and "from the recap" not in out
+    assert "[versioning · easy]" in out
+
+
+def test_show_displays_the_widget_and_a_static_copy_with_the_answers_folded(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setenv("MLCICD_QUIZ_MODE", "widgets")
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    show_question(SINGLE)
+    widget_bundle, static = shown
+    assert "application/vnd.jupyter.widget-view+json" in widget_bundle and widget_bundle["text/plain"] == ""
+    html = static["text/html"]
+    q = get_question(SINGLE)
+    assert html.startswith("<div class='mlcicd-static'>") and q.prompt in html
+    assert all(f"<b>{c.key}.</b> {c.text}" in html for c in q.choices)
+    folded = html[html.index("<details>"):]
+    assert "Right answer:</b> C." in folded and all(c.explanation in folded for c in q.choices)
+    assert html.index("<details>") > max(html.index(c.text) for c in q.choices)  # answers only after the options
+    assert static["text/plain"] == component_for(SINGLE).to_text()
+
+
+@pytest.mark.parametrize("kind", ["flashcard", "mcq", "concept", "practice"])
+def test_every_kind_has_a_static_copy_with_its_prompt_and_a_folded_answer(kind):
+    question = load_bank("all", kind=kind)[0]
+    html = component_for(question).static_html()
+    assert "<details><summary>" in html and question.id not in html
+    assert question.prompt.split("\n")[0].strip()[:40] in html.replace("&#x27;", "'")
+
+
+def test_every_component_names_its_option_group_and_announces_its_feedback():
+    mc = MultipleChoice(get_question(SINGLE))
+    assert "mlcicd-choices" in mc.options._dom_classes and "mlcicd-prompt" in mc.prompt._dom_classes
+    assert "mlcicd-live" in mc.feedback._dom_classes and "mlcicd-check" in mc.check_button._dom_classes
+    multi = MultipleChoice(get_question(MULTI))
+    groups = [w for w in multi.widget.children[2].children if "mlcicd-choices" in getattr(w, "_dom_classes", ())]
+    assert len(groups) == 1 and list(groups[0].children) == multi.checkboxes
+    assert mc.widget.children[0] is mc.a11y and mc.a11y.layout.display == "none"
+
+
 def test_a_component_displays_as_a_widget_with_its_text_version_as_the_plain_fallback(monkeypatch):
     monkeypatch.setenv("MLCICD_QUIZ_MODE", "widgets")
     mc = component_for(SINGLE)
@@ -389,3 +462,15 @@ def test_make_practice_and_make_concepts_return_one_component_per_item():
     assert len(make_concepts("versioning")) == len(load_bank("versioning", kind="concept"))
     with pytest.raises(BankError, match="not of kind"):
         make_practice(ids=[SINGLE])
+
+
+def test_enter_in_the_browser_checks_the_keys_it_sends_even_before_the_radio_state_arrives():
+    mc = MultipleChoice(get_question(SINGLE))
+    mc.select("A")  # the kernel still has the old choice; the browser shows C
+    mc.a11y._message(mc.a11y, {"event": "check", "keys": ["C"]}, [])
+    assert mc.options.value == "C" and mc.correct and mc.attempts == 1
+    multi = MultipleChoice(get_question(MULTI))
+    multi.a11y._message(multi.a11y, {"event": "check", "keys": ["A", "B", "C", "Z"]}, [])
+    assert multi.selected() == frozenset("ABC") and multi.correct
+    multi.a11y._message(multi.a11y, {"event": "something else"}, [])
+    assert multi.attempts == 1

@@ -16,7 +16,11 @@ from matplotlib.axes import Axes
 from mlcicd._checks import check_frame
 from mlcicd.simulation import ActionKind
 
-__all__ = ["UNITS", "axis_label", "plot_distributions", "plot_metric_over_time", "plot_rollback_timeline"]
+__all__ = ["COLOURS", "UNITS", "axis_label", "plot_distributions", "plot_metric_over_time", "plot_rollback_timeline"]
+
+#: Okabe-Ito colours, distinguishable with every common colour-vision deficiency. Meaning is never carried by colour
+#: alone: each mark also has its own marker or line style and a legend label.
+COLOURS = {"blue": "#0072B2", "orange": "#E69F00", "vermillion": "#D55E00", "green": "#009E73", "grey": "#666666"}
 
 #: Units of the loan features, for axis labels.
 UNITS = {
@@ -121,23 +125,28 @@ def plot_metric_over_time(
     """Plot daily metrics (default: daily, sliding-window and cumulative accuracy) against the day.
 
     ``drift_day`` draws a dashed vertical line where drift starts; ``alerts`` (Alert records, days, or the
-    daily frame itself, whose ``alert`` column is used) are marked with red triangles on the window metric;
+    daily frame itself, whose ``alert`` column is used) are marked with downward triangles ("alert" in the legend)
+    on the window metric;
     ``threshold`` draws the alert threshold.
     """
     check_frame(daily, "daily (e.g. from simulate_stream)", columns=("day", *metrics))
     ax = _axes(ax, (8.0, 4.0))
     days = daily["day"].to_numpy()
-    for metric in metrics:
-        ax.plot(days, daily[metric].to_numpy(dtype=float), marker="o", markersize=3, label=metric.replace("_", " "))
+    looks = [(COLOURS["blue"], "o", "-"), (COLOURS["orange"], "s", "--"), (COLOURS["grey"], "D", "-.")]
+    for i, metric in enumerate(metrics):
+        colour, marker, style = looks[i % len(looks)]
+        ax.plot(days, daily[metric].to_numpy(dtype=float), color=colour, marker=marker, markersize=3, linestyle=style,
+                label=metric.replace("_", " "))
     if threshold is not None:
-        ax.axhline(threshold, color="grey", linestyle=":", label=f"alert threshold {threshold:g}")
+        ax.axhline(threshold, color=COLOURS["grey"], linestyle=":", label=f"alert threshold {threshold:g}")
     if drift_day is not None:
         ax.axvline(drift_day, color="black", linestyle="--", label=f"drift starts (day {drift_day})")
     alert_days = _alert_days(alerts)
     if alert_days:
         marked = "window_accuracy" if "window_accuracy" in metrics else metrics[0]
         values = daily.set_index("day")[marked].reindex(alert_days).to_numpy(dtype=float)
-        ax.scatter(alert_days, values, marker="v", s=60, color="red", zorder=3, label="alert")
+        ax.scatter(alert_days, values, marker="v", s=60, color=COLOURS["vermillion"], edgecolor="black", zorder=3,
+                   label="alert")
     ax.set_xlabel("day")
     ax.set_ylabel("accuracy (share of correct predictions)" if all("accuracy" in m for m in metrics) else "metric value")
     ax.set_title("Model quality over time")
@@ -156,14 +165,14 @@ def plot_rollback_timeline(history: Any, *, ax: Axes | None = None) -> Axes:
     if isinstance(history, pd.DataFrame) and {"day", "model_version"} <= set(history.columns):
         x = history["day"].to_numpy()
         version = history["model_version"].to_numpy(dtype=float)
-        ax.step(x, version, where="post", color="tab:blue", label="serving version")
+        ax.step(x, version, where="post", color=COLOURS["blue"], label="serving version")
         if "actions" in history.columns:
             # Each Action knows the first day its version served (a deployment on its day, a retraining or
             # rollback, decided at the end of a day, on the next).
             styles = {
-                ActionKind.DEPLOYED: ("deployment", "tab:green", ":"),
-                ActionKind.RETRAINED: ("retraining", "tab:orange", "-."),
-                ActionKind.ROLLED_BACK: ("rollback", "red", "--"),
+                ActionKind.DEPLOYED: ("deployment", COLOURS["green"], ":"),
+                ActionKind.RETRAINED: ("retraining", COLOURS["orange"], "-."),
+                ActionKind.ROLLED_BACK: ("rollback", COLOURS["vermillion"], "--"),
             }
             drawn = set()
             for action in (a for actions in history["actions"] for a in actions):
@@ -184,16 +193,20 @@ def plot_rollback_timeline(history: Any, *, ax: Axes | None = None) -> Axes:
             raise ValueError("the log has no champion entries to plot")
         seq = np.arange(1, len(entries) + 1)
         version = np.array([e["to"] for e in entries], dtype=float)
-        ax.step(seq, version, where="post", color="tab:blue", label="champion version")
+        ax.step(seq, version, where="post", color=COLOURS["blue"], label="champion version")
+        drawn = set()
         for s, e, v in zip(seq, entries, version):
             rollback = e["action"] == "rollback"
-            ax.scatter([s], [v], color="red" if rollback else "green", marker="v" if rollback else "^", zorder=3)
+            label = "rollback (▼)" if rollback else "promotion (▲)"
+            ax.scatter([s], [v], color=COLOURS["vermillion"] if rollback else COLOURS["green"], edgecolor="black",
+                       marker="v" if rollback else "^", s=50, zorder=3, label=None if label in drawn else label)
+            drawn.add(label)
             reason = str(e.get("reason", ""))
             reason = reason if len(reason) <= 30 else reason[:29] + "…"
             ax.annotate(reason, (s, v), textcoords="offset points", xytext=(4, 6), fontsize="small")
         ax.set_xticks(seq)
         ax.set_xlim(0.5, len(seq) + 1.5)
-        ax.set_xlabel("promotion log entry (green: promote, red: rollback)")
+        ax.set_xlabel("promotion log entry (▲ promotion, ▼ rollback)")
         ax.set_title("Champion version after each promotion or rollback")
     ax.set_ylim(np.nanmin(version) - 0.5, np.nanmax(version) + 0.5)
     ax.set_ylabel("model version")

@@ -2,7 +2,13 @@
 
 Each component is a small class holding its widgets (``.widget`` is the box to display) and its state
 (``.correct``, ``.score`` ...), so tests can drive it without a browser by setting widget values and calling
-``.click()`` on its buttons. Feedback is written in words with ✓ / ✗ symbols, never shown by colour alone.
+``.click()`` on its buttons. Feedback is written in words with ✓ / ✗ symbols, never shown by colour alone; the
+keyboard, screen-reader and layout support is in :mod:`mlcicd.quiz.a11y`.
+
+``show()`` displays two outputs: the live widget, and a static HTML copy (``static_html()``: each question, its
+options and, folded in ``<details>``, its answer and explanations) that the widget's stylesheet hides while the
+widget is on screen. A static rendering of an executed notebook (``nbconvert --to html``, GitHub) needs no
+script to show the static copy, with or without stored widget state.
 
 Where no widget front end exists (nbgrader sets ``NBGRADER_EXECUTION`` while it validates or autogrades, plain
 Python, IPython in a terminal) a component prints a readable text version instead: the prompt and the options,
@@ -19,6 +25,7 @@ from typing import Callable, Iterable, Sequence
 import ipywidgets as widgets
 import numpy as np
 
+from mlcicd.quiz.a11y import A11y
 from mlcicd.quiz.bank import BankError, Question
 
 __all__ = [
@@ -77,22 +84,18 @@ def _html_text(text: str, bold: bool = False) -> str:
     return "".join(blocks)
 
 
-# Long option and concept labels wrap instead of being cut off with an ellipsis (ipywidgets' default).
-_STYLE = """<style>
-.mlcicd-quiz .widget-radio-box label, .mlcicd-quiz .jupyter-widget-radio-box label,
-.mlcicd-quiz .widget-checkbox, .mlcicd-quiz .jupyter-widget-checkbox,
-.mlcicd-quiz .widget-checkbox *, .mlcicd-quiz .jupyter-widget-checkbox * {
-  white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.4;
-}
-.mlcicd-quiz .widget-radio-box label, .mlcicd-quiz .jupyter-widget-radio-box label { margin-bottom: 0.3em; }
-</style>"""
-
-
-def _component_box(children: list) -> widgets.VBox:
-    """The outer box of a component: a stylesheet for wrapping labels, then the children."""
-    box = widgets.VBox([widgets.HTML(_STYLE), *children])
+def _component_box(children: list) -> tuple[widgets.VBox, A11y]:
+    """The outer box of a component (class ``mlcicd-quiz``) and its invisible keyboard/screen-reader helper."""
+    helper = A11y()
+    box = widgets.VBox([helper, *children], layout=widgets.Layout(max_width="100%"))
     box.add_class("mlcicd-quiz")
-    return box
+    return box, helper
+
+
+def _classed(widget: widgets.DOMWidget, *names: str) -> widgets.DOMWidget:
+    for name in names:
+        widget.add_class(name)
+    return widget
 
 
 def _plain(text: str) -> str:
@@ -130,7 +133,7 @@ def _strip_tags(markup: str) -> str:
 
 def _mcq_text(q: Question, numbered: str = "") -> str:
     """The text fallback of a multiple-choice question: prompt and options, never the answer."""
-    lines = [f"{numbered}[{_label(q)}] {q.id}", _prompt_text(q), ""]
+    lines = [f"{numbered}[{_label(q)}]", _prompt_text(q), ""]
     if q.multi:
         lines.append("(Select every option that applies.)")
     lines += [f"  {c.key}. {c.text}" for c in q.choices]
@@ -138,8 +141,44 @@ def _mcq_text(q: Question, numbered: str = "") -> str:
 
 
 def _label(question: Question) -> str:
-    origin = "from the recap" if question.source == "seed" else "new"
-    return f"{question.topic} · {question.difficulty} · {origin}"
+    return f"{question.topic} · {question.difficulty}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# static HTML (what an export shows; see the module docstring)
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _options_html(q: Question) -> str:
+    note = "<p><i>Select every option that applies.</i></p>" if q.multi else ""
+    items = "".join(f"<li><b>{c.key}.</b> {_esc(c.text)}</li>" for c in q.choices)
+    return f"{note}<ul style='list-style:none;padding-left:0'>{items}</ul>"
+
+
+def _details(summary: str, body: str) -> str:
+    return f"<details><summary>{_esc(summary)}</summary>{body}</details>"
+
+
+def _why_html(q: Question) -> str:
+    """Why each option is right or wrong, one paragraph per option."""
+    return "".join(
+        f"<p><b>{c.key}.</b> ({'right' if c.key in q.answer_keys else 'wrong'}) {_esc(c.explanation)}</p>"
+        for c in q.choices
+    )
+
+
+def _mcq_static(q: Question, heading: str = "") -> str:
+    right = ", ".join(sorted(q.answer_keys))
+    body = f"<p><b>Right answer:</b> {right}.</p>{_why_html(q)}<p><b>Hint:</b> {_esc(q.hint)}</p>" + _list_html(
+        "Common mistakes:", q.mistakes
+    )
+    return f"{heading}{_prompt_html(q)}{_options_html(q)}{_details('Answer and explanations', body)}"
+
+
+def _static_block(inner: str) -> str:
+    return f"<div class='mlcicd-static'>{inner}</div>"
 
 
 class Component:
@@ -155,6 +194,12 @@ class Component:
     def to_text(self) -> str:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
 
+    a11y: A11y
+
+    def static_html(self) -> str:  # pragma: no cover - every subclass overrides it
+        """The component as plain HTML with its answers folded in <details> (see the module docstring)."""
+        raise NotImplementedError
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         if not frontend_available():
             return {"text/plain": self.to_text()}
@@ -163,11 +208,13 @@ class Component:
         return bundle
 
     def show(self) -> None:
-        """Display the component (widget or text, see the class docstring)."""
+        """Display the component: the widget and its static copy, or the text version without a front end."""
         if frontend_available():
             from IPython.display import display
 
-            display(self)
+            # text/plain stays empty: an export without widget state shows the static copy below instead.
+            display({**self.widget._repr_mimebundle_(), "text/plain": ""}, raw=True)
+            display({"text/html": _static_block(self.static_html()), "text/plain": self.to_text()}, raw=True)
         else:
             print(self.to_text())
             print()
@@ -193,6 +240,10 @@ def _set_visible(widget: widgets.Widget, visible: bool) -> None:
     widget.layout.display = None if visible else "none"
 
 
+# What the helper focuses: the first option of a question.
+_FIRST_OPTION = ".mlcicd-choices input"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # multiple choice
 
@@ -201,9 +252,12 @@ class MultipleChoice(Component):
     """One multiple-choice question (one right option, or several for a multi-select question).
 
     Choose with ``.options`` (RadioButtons, ``.value`` is the key) or, for multi-select, ``.checkboxes``
-    (one Checkbox per option), then ``.check_button.click()``. The feedback (``.feedback.value``) says ✓ Correct
-    or ✗ Not quite in words, why the chosen option is right or wrong, why the right option is right, the hint
-    and the common mistakes. ``.try_again_button`` clears the answer (not offered when ``allow_retry=False``).
+    (one Checkbox per option), then ``.check_button.click()`` (or Enter on an option, in the browser). The feedback
+    (``.feedback.value``, a live region) says ✓ Correct or ✗ Not quite in words, why the chosen option is right
+    or wrong, why the right option is right, the hint and the common mistakes.
+
+    Retrying is always possible: the options and Check answer stay usable after an answer, so the student picks
+    another option and checks again; ``.try_again_button`` (shown after an answer) clears the choice first.
 
     ``on_answer(component)`` is called after each checked answer; ``.attempts``, ``.correct`` and
     ``.first_correct`` (None before the first answer) record what happened.
@@ -213,40 +267,52 @@ class MultipleChoice(Component):
         self,
         question: Question,
         *,
-        allow_retry: bool = True,
         show_hint_and_mistakes: bool = True,
         on_answer: Callable[["MultipleChoice"], None] | None = None,
     ):
         if question.kind not in ("mcq", "practice"):
             raise BankError(f"{question.id!r} is a {question.kind}, not a multiple-choice question")
         self.question = question
-        self.allow_retry = allow_retry
         self.show_hint_and_mistakes = show_hint_and_mistakes
         self.on_answer = on_answer
         self.attempts = 0
         self.correct: bool | None = None
         self.first_correct: bool | None = None
 
-        self.prompt = widgets.HTML(_prompt_html(question))
+        self.prompt = _classed(widgets.HTML(_prompt_html(question)), "mlcicd-prompt")
         labels = [(f"{c.key}. {c.text}", c.key) for c in question.choices]
         if question.multi:
             self.options = None
             self.checkboxes = [_checkbox(label) for label, _ in labels]
-            chooser = widgets.VBox([widgets.HTML("<i>Select every option that applies.</i>"), *self.checkboxes])
+            chooser = widgets.VBox([widgets.HTML("<i>Select every option that applies.</i>"),
+                                    _classed(widgets.VBox(self.checkboxes), "mlcicd-choices")])
         else:
             self.checkboxes = []
-            self.options = widgets.RadioButtons(options=labels, value=None, layout=_auto_width())
+            self.options = _classed(widgets.RadioButtons(options=labels, value=None, layout=_auto_width()),
+                                    "mlcicd-choices")
             chooser = self.options
-        self.check_button = _button("Check answer")
+        self.check_button = _classed(_button("Check answer"), "mlcicd-check")
         self.hint_button = _button("Show hint")
-        self.try_again_button = _button("Try again", hidden=True)
-        self.hint = widgets.HTML("")
-        self.feedback = widgets.HTML("")
+        self.try_again_button = _button("Try again", "Clear your choice and answer again", hidden=True)
+        self.hint = _classed(widgets.HTML(""), "mlcicd-live")
+        self.feedback = _classed(widgets.HTML(""), "mlcicd-live")
         self.check_button.on_click(lambda _: self.check())
         self.hint_button.on_click(lambda _: self.show_hint())
         self.try_again_button.on_click(lambda _: self.reset())
-        buttons = widgets.HBox([self.check_button, self.hint_button, self.try_again_button])
-        self.widget = _component_box([self.prompt, chooser, buttons, self.hint, self.feedback])
+        buttons = widgets.HBox([self.check_button, self.hint_button, self.try_again_button],
+                               layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget, self.a11y = _component_box([self.prompt, chooser, buttons, self.hint, self.feedback])
+        self.a11y.on_check = self._check_keys
+
+    def _check_keys(self, keys: list[str]) -> None:
+        """Enter on an option in the browser: select what the browser shows as chosen, then check."""
+        valid = {c.key for c in self.question.choices}
+        keys = [k for k in keys if k in valid]
+        if self.question.multi:
+            self.select(*keys)
+        elif len(keys) == 1:
+            self.select(keys[0])
+        self.check()
 
     # -- state ------------------------------------------------------------------------------------------------
     def selected(self) -> frozenset[str]:
@@ -284,25 +350,21 @@ class MultipleChoice(Component):
         if self.first_correct is None:
             self.first_correct = self.correct
         self.feedback.value = self._feedback_html(chosen)
-        for control in ([self.options] if self.options is not None else self.checkboxes) + [self.check_button]:
-            control.disabled = True
-        _set_visible(self.try_again_button, self.allow_retry)
+        _set_visible(self.try_again_button, True)
         if self.on_answer is not None:
             self.on_answer(self)
         return self.correct
 
     def reset(self) -> None:
-        """Clear the selection and the feedback so the student can answer again."""
+        """Clear the selection and the feedback so the student can answer again; focus moves to the first option."""
         if self.options is not None:
             self.options.value = None
-            self.options.disabled = False
         for box in self.checkboxes:
             box.value = False
-            box.disabled = False
-        self.check_button.disabled = False
         self.feedback.value = ""
         self.correct = None
         _set_visible(self.try_again_button, False)
+        self.a11y.focus(_FIRST_OPTION)
 
     def _feedback_html(self, chosen: frozenset[str]) -> str:
         q = self.question
@@ -345,6 +407,9 @@ class MultipleChoice(Component):
     def to_text(self) -> str:
         return _mcq_text(self.question) + "\n\n" + _OPEN_IN_LAB
 
+    def static_html(self) -> str:
+        return _mcq_static(self.question, f"<p><i>Question · {_esc(_label(self.question))}</i></p>")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # flashcards
@@ -364,16 +429,16 @@ class Flashcards(Component):
         self.index = 0
         self.revealed = False
         self.header = widgets.HTML("")
-        self.front = widgets.HTML("")
-        self.back = widgets.HTML("")
+        self.front = _classed(widgets.HTML(""), "mlcicd-prompt")
+        self.back = _classed(widgets.HTML(""), "mlcicd-live")
         self.previous_button = _button("◀ Previous", "Previous card")
-        self.reveal_button = _button("Show answer")
+        self.reveal_button = _classed(_button("Show answer"), "mlcicd-reveal")
         self.next_button = _button("Next ▶", "Next card")
         self.previous_button.on_click(lambda _: self.go(self.index - 1))
         self.next_button.on_click(lambda _: self.go(self.index + 1))
         self.reveal_button.on_click(lambda _: self.toggle())
         buttons = widgets.HBox([self.previous_button, self.reveal_button, self.next_button])
-        self.widget = _component_box([self.header, self.front, self.back, buttons])
+        self.widget, self.a11y = _component_box([self.header, self.front, self.back, buttons])
         self._render()
 
     @property
@@ -386,6 +451,8 @@ class Flashcards(Component):
             raise IndexError(f"card {index} does not exist; the deck has cards 0 to {len(self.cards) - 1}")
         self.index, self.revealed = index, False
         self._render()
+        if index in (0, len(self.cards) - 1):  # the button just pressed is now disabled: keep focus in the deck
+            self.a11y.focus(".mlcicd-reveal")
 
     def toggle(self) -> None:
         """Show the answer of the current card, or hide it again."""
@@ -409,6 +476,14 @@ class Flashcards(Component):
             lines.append(f"  {number}. [{card.difficulty}] {_plain(card.prompt)}")
         return "\n".join(lines)
 
+    def static_html(self) -> str:
+        cards = "".join(
+            f"<li><p><i>{_esc(card.difficulty)}</i></p>{_html_text(card.prompt, bold=True)}"
+            f"{_details('Answer', f'<p>{_esc(card.answer)}</p>')}</li>"
+            for card in self.cards
+        )
+        return f"<p><b>Flashcards ({len(self.cards)} cards)</b></p><ol>{cards}</ol>"
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # concept checklist
@@ -425,28 +500,29 @@ class ConceptChecklist(Component):
         if question.kind != "concept":
             raise BankError(f"{question.id!r} is a {question.kind}, not a concept question")
         self.question = question
-        self.prompt = widgets.HTML(
+        self.prompt = _classed(widgets.HTML(
             _html_text(question.prompt, bold=True) + f"<p><i>{html.escape(question.hint, quote=False)}</i></p>"
-        )
+        ), "mlcicd-prompt")
+        # width auto + stretch: the box fills the cell without its margins pushing it past the right edge.
         self.answer_box = widgets.Textarea(
             placeholder="Write your answer here, then reveal the key concepts.",
-            layout=widgets.Layout(width="100%", height="8em"),
+            layout=widgets.Layout(width="auto", align_self="stretch", height="8em"),
         )
         self.reveal_button = _button("Reveal the key concepts")
         self.note = widgets.HTML("")
         self.concept_boxes = [_checkbox(concept) for concept in question.concepts]
         for box in self.concept_boxes:
             box.observe(lambda _: self._update_score(), names="value")
-        self.score_label = widgets.HTML("")
+        self.score_label = _classed(widgets.HTML(""), "mlcicd-live")
         self.model_answer = widgets.HTML("")
         self.checklist = widgets.VBox(
-            [widgets.HTML("<p>Tick each concept your answer covers:</p>"), *self.concept_boxes, self.score_label,
-             self.model_answer]
+            [widgets.HTML("<p>Tick each concept your answer covers:</p>"),
+             _classed(widgets.VBox(self.concept_boxes), "mlcicd-choices"), self.score_label, self.model_answer]
         )
         _set_visible(self.checklist, False)
         self.revealed = False
         self.reveal_button.on_click(lambda _: self.reveal())
-        self.widget = _component_box(
+        self.widget, self.a11y = _component_box(
             [self.prompt, self.answer_box, widgets.HBox([self.reveal_button]), self.note, self.checklist]
         )
         self._update_score()
@@ -469,6 +545,7 @@ class ConceptChecklist(Component):
             else "<p><i>Tip: writing your own answer first makes the checklist far more useful.</i></p>"
         )
         self.model_answer.value = f"<p><b>A model answer:</b> {html.escape(self.question.answer, quote=False)}</p>"
+        self.a11y.focus(_FIRST_OPTION)  # the reveal button is now disabled
 
     def _update_score(self) -> None:
         self.score_label.value = f"<p><b>{self.score_text}</b></p>"
@@ -476,12 +553,18 @@ class ConceptChecklist(Component):
     def to_text(self) -> str:
         q = self.question
         return "\n".join([
-            f"[{_label(q)}] {q.id}",
+            f"[{_label(q)}]",
             _plain(q.prompt),
             f"({q.hint})",
             f"Write your answer, then check it against the {len(q.concepts)} key concepts "
             "(open this notebook in JupyterLab to reveal them).",
         ])
+
+    def static_html(self) -> str:
+        q = self.question
+        body = _list_html("Key concepts:", q.concepts) + f"<p><b>A model answer:</b> {_esc(q.answer)}</p>"
+        return (f"<p><i>Open question · {_esc(_label(q))}</i></p>{_html_text(q.prompt, bold=True)}"
+                f"<p><i>{_esc(q.hint)}</i></p>{_details('Key concepts and a model answer', body)}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -503,12 +586,12 @@ class Practice(Component):
         self.choice = MultipleChoice(question, show_hint_and_mistakes=False)
         self.parts = self._solution_parts()
         self.revealed = 0
-        self.solution = widgets.HTML("")
+        self.solution = _classed(widgets.HTML(""), "mlcicd-live", "mlcicd-solution")
         self.step_button = _button("")
         self.step_button.on_click(lambda _: self.next_part())
         header = widgets.HTML(f"<p><i>Practice · {question.difficulty}</i></p>")
-        self.widget = _component_box([header, self.choice.widget, widgets.HTML("<p><b>Solution</b></p>"),
-                                      self.solution, widgets.HBox([self.step_button])])
+        self.widget, self.a11y = _component_box([header, self.choice.widget, widgets.HTML("<p><b>Solution</b></p>"),
+                                                 self.solution, widgets.HBox([self.step_button])])
         self._render()
 
     @property
@@ -531,6 +614,8 @@ class Practice(Component):
         if self.revealed < len(self.parts):
             self.revealed += 1
             self._render()
+            if self.revealed == len(self.parts):  # the step button is now disabled
+                self.a11y.focus(".mlcicd-solution")
 
     def _render(self) -> None:
         shown = self.parts[: self.revealed]
@@ -550,6 +635,12 @@ class Practice(Component):
     def to_text(self) -> str:
         return "Practice · " + _mcq_text(self.question) + "\n\n" + _OPEN_IN_LAB
 
+    def static_html(self) -> str:
+        q = self.question
+        solution = "".join(f"<p><b>{title}:</b> {body}</p>" for title, body in self.parts) + _why_html(q)
+        return (f"<p><i>Practice · {_esc(_label(q))}</i></p>{_prompt_html(q)}{_options_html(q)}"
+                f"<p><b>Hint:</b> {_esc(q.hint)}</p>{_details('Worked solution', solution)}")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # quiz
@@ -558,7 +649,8 @@ class Practice(Component):
 class Quiz(Component):
     """Questions one at a time with a running score, a summary at the end and a retake.
 
-    The first answer to each question counts. ``shuffle=True`` orders the questions with
+    The first answer to each question counts toward the score; the student can still retry the question to learn
+    (see :class:`MultipleChoice`). ``shuffle=True`` orders the questions with
     ``numpy.random.default_rng(seed)`` (options keep their order, since explanations refer to them by letter);
     a retake reshuffles with the same generator, so a seeded quiz is reproducible. ``.current`` is the
     :class:`MultipleChoice` on screen, ``.next_button`` moves on, ``.score`` / ``.answered`` count, and
@@ -578,12 +670,12 @@ class Quiz(Component):
         self.title = title
         self.header = widgets.HTML("")
         self.holder = widgets.VBox([])
-        self.next_button = _button("Next question ▶")
-        self.retry_button = _button("Retake the quiz", hidden=True)
-        self.summary = widgets.HTML("")
+        self.next_button = _classed(_button("Next question ▶"), "mlcicd-next")
+        self.retry_button = _classed(_button("Retake the quiz", hidden=True), "mlcicd-retake")
+        self.summary = _classed(widgets.HTML(""), "mlcicd-live")
         self.next_button.on_click(lambda _: self.next_question())
         self.retry_button.on_click(lambda _: self.restart())
-        self.widget = _component_box(
+        self.widget, self.a11y = _component_box(
             [self.header, self.holder, widgets.HBox([self.next_button, self.retry_button]), self.summary]
         )
         self.restart()
@@ -598,6 +690,7 @@ class Quiz(Component):
         self.summary.value = ""
         _set_visible(self.retry_button, False)
         self._show_current()
+        self.a11y.focus(_FIRST_OPTION)
 
     @property
     def score(self) -> int:
@@ -613,7 +706,7 @@ class Quiz(Component):
 
     def _show_current(self) -> None:
         question = self.ordered_questions[self.position]
-        self.current = MultipleChoice(question, allow_retry=False, on_answer=self._record)
+        self.current = MultipleChoice(question, on_answer=self._record)
         self.holder.children = [self.current.widget]
         _set_visible(self.next_button, True)
         self.next_button.disabled = True
@@ -624,7 +717,8 @@ class Quiz(Component):
     def _update_header(self) -> None:
         self.header.value = (
             f"<h3>{html.escape(self.title, quote=False)}</h3><p>Question {self.position + 1} of "
-            f"{len(self.questions)} · Score: {self.score}/{self.answered}</p>"
+            f"{len(self.questions)} · Score: {self.score}/{self.answered} (your first answer to each question "
+            "counts; you can retry to learn)</p>"
         )
 
     def _record(self, mc: MultipleChoice) -> None:
@@ -640,8 +734,10 @@ class Quiz(Component):
         if self.position < len(self.questions) - 1:
             self.position += 1
             self._show_current()
+            self.a11y.focus(_FIRST_OPTION)
         else:
             self._finish()
+            self.a11y.focus(".mlcicd-retake")
 
     def _finish(self) -> None:
         self.finished = True
@@ -670,3 +766,9 @@ class Quiz(Component):
         for number, question in enumerate(self.ordered_questions, 1):
             lines += [_mcq_text(question, numbered=f"Q{number}. "), ""]
         return "\n".join(lines) + _OPEN_IN_LAB
+
+    def static_html(self) -> str:
+        total = len(self.questions)
+        parts = [_mcq_static(q, f"<p><b>Question {n} of {total}</b> · <i>{_esc(_label(q))}</i></p>")
+                 for n, q in enumerate(self.ordered_questions, 1)]
+        return f"<h3>{_esc(self.title)}</h3>" + "<hr>".join(parts)
