@@ -14,6 +14,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 from mlcicd.plots import COLOURS, plot_metric_over_time, plot_rollback_timeline  # noqa: E402
 from mlcicd.registry import LogEntry  # noqa: E402
+from mlcicd.simulation import Action, ActionKind  # noqa: E402
 
 RED_GREEN = {to_hex(c) for c in ("red", "green", "lime", "tab:red", "tab:green")}
 
@@ -30,7 +31,9 @@ def _daily():
     return pd.DataFrame({"day": days, "accuracy": accuracy, "window_accuracy": accuracy,
                          "cumulative_accuracy": accuracy,
                          "model_version": [1] * 6 + [2] * 2 + [1] * 2, "alert": days >= 5,
-                         "action": [""] + ["deployed v1"] + [""] * 3 + ["retrained v2", "", "rolled back to v1", "", ""]})
+                         "actions": [(), (Action(ActionKind.DEPLOYED, 1, 1),), (), (), (),
+                                     (Action(ActionKind.RETRAINED, 2, 5),), (), (Action(ActionKind.ROLLED_BACK, 1, 7),),
+                                     (), ()]})
 
 
 def _colours(ax) -> set[str]:
