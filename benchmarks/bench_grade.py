@@ -9,9 +9,13 @@ submissions in turn, from mlcicd.grader.sample_class) in each of ``--labs``, the
 
 checks that both gave every student the same grades, and prints the wall times and their ratio. It then grades
 ``--sandbox-sample`` submissions of the first lab with ``mlcicd grade --jobs 1`` with and without ``--no-sandbox``
-and prints the sandbox's cost per notebook. Usage (from the repo root, venv python, bubblewrap installed):
+and prints the sandbox's cost per notebook. Last, ``--throughput-sample`` submissions of the first lab are graded
+with ``--jobs 1``, ``--jobs 2`` and through a local Dask cluster of two single-threaded workers (real ``dask
+scheduler`` / ``dask worker`` processes on 127.0.0.1), printing submissions per minute for each and checking that
+all three give the same grades. Usage (from the repo root, venv python, bubblewrap installed):
 
     python benchmarks/bench_grade.py [--students 40] [--labs lab1_versioning lab3_monitoring] [--jobs 2]
+                                     [--sandbox-sample 12] [--throughput-sample 24]
 """
 
 from __future__ import annotations
@@ -67,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labs", nargs="+", default=["lab1_versioning", "lab3_monitoring"])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="mlcicd grade --jobs (default: cores)")
     parser.add_argument("--sandbox-sample", type=int, default=12, help="submissions timed with and without sandbox")
+    parser.add_argument("--throughput-sample", type=int, default=24,
+                        help="submissions of the first lab timed with 1 and 2 jobs and on a 2-worker Dask cluster "
+                             "(0: skip)")
     args = parser.parse_args(argv)
     mlcicd = str(VENV_BIN / "mlcicd")
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
@@ -96,7 +103,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sandbox cost, {len(sample)} notebooks of {lab} with --jobs 1: {timed['sandbox']:.1f} s with, "
               f"{timed['no sandbox']:.1f} s without: {cost:+.2f} s per notebook "
               f"({timed['sandbox'] / timed['no sandbox']:.2f}x)")
+        if args.throughput_sample:
+            same = throughput(engine, args.labs[0], min(args.throughput_sample, args.students), mlcicd) and same
     return 0 if same else 1
+
+
+def throughput(course: Path, lab: str, count: int, mlcicd: str) -> bool:
+    """Submissions per minute of ``lab`` with 1 and 2 local jobs and on a local 2-worker Dask cluster."""
+    from mlcicd.grader.cluster import LocalDaskCluster
+
+    sample = [f"s{n:03d}" for n in range(count)]
+    ways = {"--jobs 1": ["--jobs", "1"], "--jobs 2": ["--jobs", "2"]}
+    timed, scores = {}, {}
+    for name, extra in ways.items():
+        timed[name] = _run(course, mlcicd, "grade", lab, "--force", "--student", *sample, *extra)
+        scores[name] = grades(course, [lab])
+    with LocalDaskCluster(workers=2) as cluster:
+        name = "Dask, 2 workers"
+        timed[name] = _run(course, mlcicd, "grade", lab, "--force", "--student", *sample, "--scheduler", cluster.address)
+        scores[name] = grades(course, [lab])
+    for name, seconds in timed.items():
+        print(f"throughput, {count} submissions of {lab}, {name:16s} {seconds:6.1f} s  "
+              f"{60 * count / seconds:5.1f} submissions per minute ({seconds / count:.2f} s each)")
+    same = all(s == scores["--jobs 1"] for s in scores.values())
+    print(f"identical grades on every path: {same}")
+    return same
 
 
 if __name__ == "__main__":
