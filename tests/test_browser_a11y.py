@@ -30,7 +30,7 @@ from browser_support import (
     screenshot,
     wait_for_kernel_idle,
 )
-from conftest import REPO_ROOT
+from support import REPO_ROOT
 from mlcicd.quiz import get_question
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser_support import launch_chromium
-from conftest import REPO_ROOT, VENV_BIN, course_env
+from support import REPO_ROOT, VENV_BIN, course_env
 from mlcicd import quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
