@@ -61,12 +61,11 @@ def test_no_python_file_manipulates_sys_path_outside_conftest():
 
 
 def test_no_tracked_file_points_outside_the_repository():
-    # README.md is left out until its maintainer section moves to CONTRIBUTING.md.
     outside = re.compile(r"\.\./shared|/work/|/home/|DESIGN\.md|helper-notes")
     offenders = [
         f"{name}:{number}"
         for name in _tracked_files()
-        if name not in ("README.md", "tests/test_repository.py")
+        if name != "tests/test_repository.py"
         for number, line in enumerate((REPO_ROOT / name).read_text(encoding="utf-8", errors="replace").splitlines(), 1)
         if outside.search(line)
     ]
