@@ -219,6 +219,28 @@ def test_reference_disabled_blocks_module_functions_aliases_and_methods_then_res
     assert aliased_psi(sample, sample) == before, "the reference works again after the block"
 
 
+def test_reference_disabled_on_a_module_covers_what_it_re_exports_but_not_its_helpers():
+    """mlcicd.serving re-exports window_accuracy and Monitor from mlcicd.monitoring: a lab that disables
+    mlcicd.serving must not let ``from mlcicd.monitoring import window_accuracy`` pass as the student's work."""
+    import numpy as np
+
+    import pandas as pd
+
+    from mlcicd._checks import check_frame
+    from mlcicd.grading import ReferenceDisabledError, reference_disabled
+    from mlcicd.monitoring import Monitor, window_accuracy
+
+    days, n, correct = np.arange(3), np.full(3, 10), np.full(3, 9)
+    with reference_disabled("mlcicd.serving"):
+        with pytest.raises(ReferenceDisabledError):
+            window_accuracy(days, n, correct, 2)
+        with pytest.raises(ReferenceDisabledError):
+            Monitor.__init__(None)
+        frame = pd.DataFrame({"x": [1]})
+        assert check_frame(frame) is frame, "a helper serving merely imports stays callable"
+    assert np.allclose(window_accuracy(days, n, correct, 2), 0.9)
+
+
 def test_reference_disabled_restores_after_an_exception_and_can_target_one_method():
     from mlcicd.grading import ReferenceDisabledError, reference_disabled
     from mlcicd.registry import ModelRegistry

@@ -87,6 +87,15 @@ def _functions_of_module(module: types.ModuleType) -> Iterator[tuple[str, Callab
             yield f"{module.__name__}.{name}", attr
         elif inspect.isclass(attr) and attr.__module__ == module.__name__:
             yield from _functions_of_class(attr)
+    # Names the module re-exports lazily (a module ``__getattr__`` listed by its ``__dir__``, as mlcicd.serving does
+    # for what moved to mlcicd.monitoring) are part of what it offers, so disabling the module disables them too.
+    # Plain imports at its top (a helper it uses) are not: they are in vars() and stay callable.
+    for name in set(dir(module)) - set(vars(module)):
+        attr = getattr(module, name)
+        if isinstance(attr, types.FunctionType) and _is_reference(attr, attr.__module__):
+            yield f"{attr.__module__}.{name}", attr
+        elif inspect.isclass(attr) and attr.__module__.startswith("mlcicd."):
+            yield from _functions_of_class(attr)
 
 
 def _resolve(target: str) -> list[tuple[str, Callable]]:
