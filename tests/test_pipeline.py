@@ -6,7 +6,7 @@ import pytest
 from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import Pipeline as SkPipeline
 
-from mlcicd.data import FEATURES, concept_drift, covariate_drift, inject_fault, make_stream
+from mlcicd.data import FEATURES, LABEL, concept_drift, covariate_drift, inject_fault, make_applications, make_stream
 from mlcicd.drift import drift_report
 from mlcicd.models import make_preprocessor, train_model
 from mlcicd.pipeline import (
@@ -116,6 +116,33 @@ def test_covariate_drifted_batch_is_valid_and_not_worse(seeded):
     assert statuses(result) == ["pass"] * 4
 
 
+def test_test_gate_on_the_batch_promotes_a_valid_but_wrong_batch_the_golden_holdout_refuses(tmp_path):
+    train = make_stream(5, 500, seed=1)
+    golden = make_applications(2000, seed=15)
+    buggy = make_applications(2000, seed=11).assign(credit_score=680)  # a valid value, the same for everyone
+    pipeline = Pipeline.from_yaml(SEED_PIPELINE_YAML)
+    outcomes = {}
+    for name, holdout in (("batch", None), ("golden", golden)):
+        reg = ModelRegistry(tmp_path / name)
+        reg.promote(reg.register(train_model(train, seed=0), train_data=train, code_version="t"), "champion", reason="t")
+        outcomes[name] = pipeline.run(buggy, reg, holdout=holdout, seed=0)
+    assert statuses(outcomes["batch"]) == ["pass"] * 4
+    assert "held-out rows of the batch" in outcomes["batch"].steps[2].reason
+    assert statuses(outcomes["golden"]) == ["pass", "pass", "fail", "skipped"]
+    details = outcomes["golden"].steps[2].details
+    assert details["golden_holdout"] and details["test_rows"] == 2000
+    assert details["candidate_accuracy"] < details["champion_accuracy"] - 0.05
+    assert "golden holdout" in outcomes["golden"].steps[2].reason
+
+
+def test_golden_holdout_must_be_a_labelled_frame(seeded):
+    pipeline = Pipeline.from_yaml(SEED_PIPELINE_YAML)
+    with pytest.raises(TypeError, match="holdout"):
+        pipeline.run(make_stream(1, 50), seeded, holdout="golden.csv")
+    with pytest.raises(KeyError, match="default"):
+        pipeline.run(make_stream(1, 50), seeded, holdout=make_applications(20, seed=1).drop(columns=["default"]))
+
+
 def test_skipping_retraining_shows_the_decay(seeded, drifted):
     pipeline = Pipeline.from_yaml(SEED_PIPELINE_YAML)
     skipped = pipeline.run(drifted, seeded, skip=["Train Model"])
@@ -215,7 +242,9 @@ def reference():
         ([], False, 0.80, Decision.NO_ACTION),  # at the threshold is not below it
         ([], False, 0.79, Decision.RETRAIN),
         ([], True, None, Decision.RETRAIN),
-        ([], True, 0.9, Decision.RETRAIN),
+        ([], True, 0.9, Decision.NO_ACTION),  # the labels say the model works on the drifted inputs
+        ([], True, 0.95, Decision.NO_ACTION),
+        ([], True, 0.7, Decision.RETRAIN),
         (["missing_column"], False, 0.9, Decision.STOP),
         (["wrong_dtype"], True, 0.5, Decision.STOP),  # schema problems win over everything
     ],
@@ -234,6 +263,17 @@ def test_decide_on_seeded_scenarios(reference):
         report = drift_report(reference, batch, columns=list(FEATURES)) if not errors else False
         assert decide(errors, report) == expected
     assert decide(validate(clean), drift_report(reference, clean, columns=list(FEATURES)), accuracy=0.64) == "RETRAIN"
+
+
+def test_decide_does_not_retrain_on_input_drift_when_labelled_accuracy_is_fine(reference):
+    model = train_model(make_stream(3, 500, seed=10), seed=0)
+    shifted = covariate_drift(make_stream(1, 2000, seed=12), 0, seed=2,
+                              shift={"income": -20.0, "credit_score": -60.0, "age": 8.0, "debt_to_income": 0.08})
+    report = drift_report(reference, shifted, columns=list(FEATURES))
+    accuracy = float((model.predict(shifted[list(FEATURES)]) == shifted[LABEL].to_numpy()).mean())
+    assert report.dataset_drift and accuracy >= 0.8
+    assert decide(validate(shifted), report, accuracy=accuracy) == "NO_ACTION"
+    assert decide(validate(shifted), report, accuracy=None) == "RETRAIN"  # no labels: drift is the only signal
 
 
 @pytest.mark.parametrize(

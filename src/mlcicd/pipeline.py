@@ -9,7 +9,9 @@ kind              ``run`` script          what this module does for it
 ``validate``      ``validate_data.py``    :func:`mlcicd.validation.validate` the batch; any error fails the step
 ``train``         ``train.py``            split the batch (seeded) into train and test rows, fit a candidate
 ``test``          ``test_model.py``       gate: candidate accuracy >= ``min_accuracy`` and not worse than the
-                                          champion's accuracy on the same test rows by more than ``tolerance``
+                                          champion's accuracy on the same rows by more than ``tolerance``;
+                                          the rows are the golden ``holdout`` when one is given, else the
+                                          batch's own held-out rows
 ``deploy``        ``deploy.py``           register the candidate with the batch as its new drift reference and
                                           promote it to ``champion``
 ================  ======================  =====================================================================
@@ -18,8 +20,9 @@ A step that fails stops the pipeline: every later step is reported as ``skipped`
 step reports ``pass``, ``fail`` or ``skipped`` and says why.
 
 :func:`decide` is the reference answer to "what should the pipeline do with this batch?": STOP on a
-schema problem, RETRAIN on drift or a performance drop, otherwise NO_ACTION (Google's MLOps guidance:
-schema skew stops the pipeline, value skew triggers retraining).
+schema problem (Google's MLOps guidance: schema skew stops the pipeline); RETRAIN on a performance drop
+measured on labels, or, while labels are missing, on input drift (value skew); otherwise NO_ACTION. Input
+drift alone does not retrain a model whose labelled accuracy is fine.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from mlcicd._checks import check_frame
 from mlcicd.data import FEATURES, LABEL
 from mlcicd.drift import DriftReport
 from mlcicd.models import make_model
@@ -159,9 +163,13 @@ def decide(
 
     1. any validation error (schema skew: a missing, renamed or mistyped column, out-of-range values,
        unknown categories, nulls) -> ``STOP``: retraining on broken data would bake the fault into a model;
-    2. drift (a :class:`~mlcicd.drift.DriftReport` with ``dataset_drift``, or ``True``) or ``accuracy`` below
-       ``min_accuracy`` -> ``RETRAIN``: the data are valid but the world moved;
-    3. otherwise ``NO_ACTION``.
+    2. with labels (``accuracy`` given): ``RETRAIN`` when ``accuracy`` is below ``min_accuracy``, otherwise
+       ``NO_ACTION`` even if the inputs drifted: the labels show the model still works on the new inputs, and
+       the drift stays in the report as a warning worth watching;
+    3. without labels (``accuracy`` None): ``RETRAIN`` on dataset drift (a :class:`~mlcicd.drift.DriftReport`
+       with ``dataset_drift``, or ``True``), because input drift is then the only sign that the world moved.
+       The retrained model is only a candidate: the Test Model gate discards it if it is no better than the
+       champion. Otherwise ``NO_ACTION``.
 
     ``validation_errors`` is the list returned by :func:`~mlcicd.validation.validate` (or their codes);
     ``accuracy`` is the current model's accuracy on recent labelled data, or None if there are no labels yet.
@@ -180,9 +188,9 @@ def decide(
         raise ValueError(f"accuracy must be a number between 0 and 1 or None, got {accuracy!r}")
     if len(list(validation_errors)) > 0:
         return Decision.STOP
-    if drifted or (accuracy is not None and accuracy < min_accuracy):
-        return Decision.RETRAIN
-    return Decision.NO_ACTION
+    if accuracy is not None:
+        return Decision.RETRAIN if accuracy < min_accuracy else Decision.NO_ACTION
+    return Decision.RETRAIN if drifted else Decision.NO_ACTION
 
 
 def _step_kind(name: str, run: str) -> str:
@@ -249,13 +257,20 @@ class Pipeline:
         test_fraction: float = 0.3,
         seed: int = 0,
         model_factory: Callable[[int], Any] = make_model,
+        holdout: pd.DataFrame | None = None,
     ) -> PipelineResult:
         """Run the steps in order on ``batch`` (a labelled frame) and return a :class:`PipelineResult`.
 
         ``skip`` names steps (by name or kind, e.g. ``["Train Model"]``) to leave out, the way a team might
         switch off retraining. ``model_factory(seed)`` returns the unfitted candidate (default
         :func:`~mlcicd.models.make_model`). The test step's gates are ``min_accuracy`` and ``tolerance``;
-        ``test_fraction`` of the rows (a seeded shuffle) are held out for it. Deploying needs ``registry``.
+        ``test_fraction`` of the rows (a seeded shuffle) are held out from training.
+
+        ``holdout`` is a **golden holdout set**: labelled rows kept apart from every batch, with verified labels
+        from the population the model must serve. When it is given, the Test Model gate scores the candidate
+        and the champion on it. Without it the gate falls back to the batch's own held-out rows, which share
+        every fault of the batch: a valid-but-wrong batch (say, one credit score for everybody) fools the
+        candidate and the test rows alike and can be promoted. Deploying needs ``registry``.
         """
         if not isinstance(batch, pd.DataFrame):
             raise TypeError(f"batch must be a pandas DataFrame, got {type(batch).__name__}")
@@ -267,6 +282,8 @@ class Pipeline:
             raise ValueError(f"skip= names unknown step(s) {sorted(unknown)}; steps: {self.names}")
         if not 0 < test_fraction < 1:
             raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+        if holdout is not None:
+            holdout = check_frame(holdout, "holdout", columns=(*FEATURES, LABEL))
 
         state: dict[str, Any] = {"batch": batch, "passed": set(), "skipped": set()}
         results: list[StepResult] = []
@@ -283,6 +300,7 @@ class Pipeline:
                 status, reason, details = _ACTIONS[step.kind](
                     state, registry=registry, schema=schema, code_version=code_version, min_accuracy=min_accuracy,
                     tolerance=tolerance, test_fraction=test_fraction, seed=seed, model_factory=model_factory,
+                    holdout=holdout,
                 )
             except Exception as exc:  # a crashing step is a failing step, with the error as its reason
                 status, reason, details = "fail", f"{type(exc).__name__}: {exc}", {"exception": exc}
@@ -330,17 +348,21 @@ def _train(state: dict, *, test_fraction: float, seed: int, model_factory: Calla
     return "pass", f"trained a candidate on {len(train)} rows ({len(test)} held out for testing)", {"model": model}
 
 
-def _test(state: dict, *, registry: ModelRegistry | None, min_accuracy: float, tolerance: float, **_: Any) -> tuple[str, str, dict]:
+def _test(
+    state: dict, *, registry: ModelRegistry | None, min_accuracy: float, tolerance: float,
+    holdout: pd.DataFrame | None, **_: Any,
+) -> tuple[str, str, dict]:
     if "candidate" not in state:
         if "train" in state["skipped"]:
             return "skipped", "no candidate model: the train step was skipped", {}
         return "fail", "no candidate model: a train step must run (and pass) before the test step", {}
-    test = state["test_rows"]
+    test = state["test_rows"] if holdout is None else holdout
+    rows = f"the same {len(test)} held-out rows of the batch" if holdout is None else f"the {len(test)}-row golden holdout"
     labels = test[LABEL].to_numpy()
     candidate = float(np.mean(state["candidate"].predict(test[list(FEATURES)]) == labels))
-    details: dict[str, Any] = {"candidate_accuracy": candidate, "test_rows": len(test)}
+    details: dict[str, Any] = {"candidate_accuracy": candidate, "test_rows": len(test), "golden_holdout": holdout is not None}
     if candidate < min_accuracy:
-        return "fail", f"candidate accuracy {candidate:.3f} < minimum {min_accuracy:.3f}", details
+        return "fail", f"candidate accuracy {candidate:.3f} on {rows} < minimum {min_accuracy:.3f}", details
     if registry is not None and "champion" in registry.aliases:
         champion_bundle = registry.load("champion")
         champion = float(np.mean(champion_bundle.predict(test) == labels))
@@ -349,13 +371,18 @@ def _test(state: dict, *, registry: ModelRegistry | None, min_accuracy: float, t
             return (
                 "fail",
                 f"candidate accuracy {candidate:.3f} is worse than champion v{champion_bundle.version}'s "
-                f"{champion:.3f} on the same {len(test)} rows (tolerance {tolerance:.3f})",
+                f"{champion:.3f} on {rows} (tolerance {tolerance:.3f})",
                 details,
             )
         state["test_report"] = details
-        return "pass", f"candidate {candidate:.3f} >= minimum {min_accuracy:.3f}, champion v{champion_bundle.version} {champion:.3f}", details
+        return (
+            "pass",
+            f"candidate {candidate:.3f} >= minimum {min_accuracy:.3f}, champion v{champion_bundle.version} "
+            f"{champion:.3f}, on {rows}",
+            details,
+        )
     state["test_report"] = details
-    return "pass", f"candidate {candidate:.3f} >= minimum {min_accuracy:.3f} (no champion yet)", details
+    return "pass", f"candidate {candidate:.3f} >= minimum {min_accuracy:.3f} on {rows} (no champion yet)", details
 
 
 def _deploy(state: dict, *, registry: ModelRegistry | None, code_version: str, **_: Any) -> tuple[str, str, dict]:
