@@ -1,7 +1,7 @@
 """Grading spec of lab6_pipeline: a partially correct student, cheaters and an endless loop, with exact scores.
 
 Read by tests/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
-Autograded maximum: 11 points (decide 2 + 2, check_batch 2 + 2, three multiple-choice answers 1 each).
+Autograded maximum: 11 points (decide 2 + 1 + 1, check_batch 2 + 2, three multiple-choice answers 1 each).
 """
 
 CHEAT_CELLS = {
@@ -14,24 +14,24 @@ CHEAT_CELLS = {
 }
 
 SPEC = {
-    # Part A treats any drifted column as a reason to retrain and forgets the ValueError check: the truth-table cell
-    # passes (its reports show drift in 4 of 7 columns or in none), the edge cell fails. Part B left as the release
-    # stub. Q1 and Q2 right, Q3 wrong (it is the any-column rule again): 2 + 0 + 2 = 4 points.
+    # Part A keeps the old rule (dataset drift retrains even when the labels say the model is fine) and forgets the
+    # ValueError check: the truth-table cell fails (drift with accuracy 0.90), the threshold cell passes, the input
+    # cell fails. Part B left as the release stub. Q1 and Q2 right, Q3 wrong: 1 + 0 + 2 = 3 points.
     "partial": {
         "cells": {
             "pipeline-decide-solution": (
                 "def decide(errors, drift, accuracy, min_accuracy=0.8):\n"
-                '    """Any drifted column retrains; no check of the accuracy range."""\n'
+                '    """Dataset drift always retrains; no check of the accuracy range."""\n'
                 "    if errors:\n"
                 '        return "STOP"\n'
-                "    if (drift is not None and drift.drifted_columns) or (accuracy is not None and accuracy < min_accuracy):\n"
+                "    if (drift is not None and drift.dataset_drift) or (accuracy is not None and accuracy < min_accuracy):\n"
                 '        return "RETRAIN"\n'
                 '    return "NO_ACTION"\n'
             ),
             "pipeline-check-batch-solution": None,
             "pipeline-mcq-answers": 'answer_q1 = "D"\nanswer_q2 = "B"\nanswer_q3 = "B"\n',
         },
-        "score": 4.0,
+        "score": 3.0,
     },
     # decide() only calls the package's reference (mlcicd.pipeline.decide, switched off while graded): Part A
     # scores 0 and so does Part B, which calls decide(); the multiple choice keeps its 3 points.
