@@ -414,3 +414,129 @@ def test_sorted_wasserstein_equals_scipy_bit_for_bit_even_with_many_ties(u, v):
 
     u, v = np.asarray(u, dtype=float) / 2, np.asarray(v, dtype=float) / 2
     assert _wasserstein_sorted(np.sort(u), v).hex() == float(stats.wasserstein_distance(u, v)).hex()
+
+
+# ---------------------------------------------------------------- issue 13: the library's blind spots
+
+
+def _frame(values) -> pd.DataFrame:
+    return pd.DataFrame({"x": values})
+
+
+_BIG = np.random.default_rng(11).normal(size=2000)  # > 1000 rows: the Wasserstein path
+_WITH_INF = np.r_[_BIG[:1990], [np.inf] * 5, [-np.inf] * 5]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: psi(np.full(10, np.inf), [1.0, 2.0]),
+        lambda: psi(_BIG, _WITH_INF),
+        lambda: column_drift(_BIG[:500], np.r_[_BIG[500:900], np.inf], test="ks"),
+        lambda: drift_report(_frame(_WITH_INF), _frame(_BIG)),
+        lambda: drift_report(_frame(_BIG), _frame(_WITH_INF)),
+        lambda: choose_test(pd.Series(np.r_[_BIG[:995], [np.inf] * 10]), pd.Series(_BIG[:100])),
+    ],
+    ids=["psi-all-inf-reference", "psi-inf-current", "ks", "wasserstein-reference", "wasserstein-current",
+         "1000-row-rule"],
+)
+def test_infinite_values_are_refused_on_every_path_naming_the_count_and_the_fix(call):
+    with pytest.raises(ValueError, match=r"(?s)\d+ infinite value.*replace\(\[np.inf, -np.inf\], np.nan\)"):
+        call()
+
+
+def test_an_infinite_value_error_names_the_column_and_the_side():
+    with pytest.raises(ValueError, match="column 'x' in current has 10 infinite values"):
+        drift_report(_frame(_BIG), _frame(_WITH_INF))
+
+
+def test_psi_sees_a_binary_column_going_from_5_to_20_percent():
+    reference = np.r_[np.zeros(95), np.ones(5)]
+    current = np.r_[np.zeros(80), np.ones(20)]
+    e, a = np.array([0.95, 0.05]), np.array([0.80, 0.20])
+    assert psi(reference, current) == pytest.approx(float(np.sum((a - e) * np.log(a / e))), abs=TOL)
+    assert psi(reference, current) > 0.2
+
+
+def test_psi_gives_a_rare_value_its_own_bin_instead_of_merging_it_into_its_neighbour():
+    reference = np.repeat([0, 1, 2, 3], [300, 300, 365, 35])  # value 3: 3.5%
+    current = np.repeat([0, 1, 2, 3], [300, 300, 250, 150])  # value 3: 15%
+    e, a = np.array([300, 300, 365, 35]) / 1000, np.array([300, 300, 250, 150]) / 1000
+    assert psi(reference, current) == pytest.approx(float(np.sum((a - e) * np.log(a / e))), abs=TOL)
+    assert psi(reference, current) > 0.25
+
+
+def test_psi_on_a_discrete_column_bins_every_value_seen_on_either_side():
+    reference = pd.Series([0, 1] * 50)
+    current = pd.Series([0, 1, 2, 2] * 25)  # 2 never occurs in the reference: its own bin, eps there
+    e, a = np.array([0.5, 0.5, 1e-4]), np.array([0.25, 0.25, 0.5])
+    assert psi(reference, current) == pytest.approx(float(np.sum((a - e) * np.log(a / e))), abs=TOL)
+    labels = pd.CategoricalDtype([0, 1, 2])
+    assert psi(reference, current) == pytest.approx(psi(reference.astype(labels), current.astype(labels)), abs=TOL)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: drift_report(_frame(_BIG[:300].astype(str)), _frame((_BIG[300:600] + 3).astype(str))),
+        lambda: drift_report(_frame(pd.Series(_BIG[:300], dtype=object)), _frame(pd.Series(_BIG[:300], dtype=object))),
+        lambda: column_drift(pd.Series(["1", "2", "3"] * 50, dtype="string"), pd.Series(["3"] * 50, dtype="string")),
+        lambda: psi(pd.Series(["0", "1"] * 50), pd.Series(["1"] * 50)),
+    ],
+    ids=["str", "object-numbers", "string-dtype", "psi"],
+)
+def test_numbers_stored_as_text_are_refused_with_the_conversion_to_use(call):
+    with pytest.raises(TypeError, match=r"column 'x'.*numbers stored as text.*pd\.to_numeric|numbers stored as text.*pd\.to_numeric"):
+        call()
+
+
+def test_numbers_declared_as_labels_with_a_category_dtype_are_still_tested_as_labels():
+    # numbers as text became one category per value and chi-squared said "no drift" whatever the shift: they are
+    # refused now; codes that really are labels (postcodes, grades) can say so with a category dtype
+    labels = pd.CategoricalDtype(["1", "2", "3"])
+    reference, current = pd.Series(["1", "2", "3"] * 100).astype(labels), pd.Series(["3"] * 300).astype(labels)
+    assert column_drift(reference, current)[0] == "chi_squared"
+    assert column_drift(reference, current)[2] < 1e-6
+
+
+@pytest.mark.parametrize(
+    "values, match",
+    [
+        (pd.Series(pd.date_range("2024-01-01", periods=50, freq="D")), "datetime64.*dt\\."),
+        (pd.Series(pd.date_range("2024-01-01", periods=50, freq="D", tz="UTC")), "datetime64.*dt\\."),
+        (pd.Series(pd.to_timedelta(np.arange(50), unit="s")), "timedelta64.*total_seconds"),
+        (pd.Series(np.arange(50) + 1j), "complex128.*np.abs"),
+        (pd.Series(list(pd.date_range("2024-01-01", periods=50, freq="D")), dtype=object), "dates or times"),
+    ],
+    ids=["datetime", "datetime-tz", "timedelta", "complex", "object-timestamps"],
+)
+def test_datetime_and_complex_columns_are_refused_naming_the_column_and_the_fix(values, match):
+    for call in (
+        lambda: drift_report(_frame(values), _frame(values)),
+        lambda: column_drift(values.rename("x"), values.rename("x")),
+        lambda: psi(values.rename("x"), values.rename("x")),
+    ):
+        with pytest.raises(TypeError, match=f"column 'x'.*{match}"):
+            call()
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"drift_share": "0.5"}, TypeError, "drift_share must be a number"),
+        ({"drift_share": 1.5}, ValueError, "drift_share must be between 0 and 1"),
+        ({"drift_share": float("nan")}, ValueError, "drift_share must be between 0 and 1"),
+        ({"distance_threshold": "0.1"}, TypeError, "distance_threshold must be a number"),
+        ({"distance_threshold": 0}, ValueError, "distance_threshold must be > 0"),
+        ({"distance_threshold": -0.1}, ValueError, "distance_threshold must be > 0"),
+        ({"distance_threshold": float("inf")}, ValueError, "distance_threshold must be finite"),
+        ({"alpha": "0.05"}, TypeError, "alpha must be a number"),
+        ({"alpha": True}, TypeError, "alpha must be a number"),
+        ({"alpha": 0.0}, ValueError, "alpha must be > 0"),
+        ({"alpha": 1.0}, ValueError, "alpha must be < 1"),
+        ({"bonferroni": "yes"}, TypeError, "bonferroni must be True or False"),
+    ],
+)
+def test_drift_report_checks_its_thresholds(small_stream, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        drift_report(small_stream, small_stream, columns=["income"], **kwargs)
