@@ -99,10 +99,14 @@ def test_psi_bad_input_raises_one_clear_error(reference, current, error, match):
 
 
 def test_psi_rejects_bad_bins_and_eps():
-    with pytest.raises(ValueError, match="bins must be a positive integer"):
+    with pytest.raises(ValueError, match="bins must be >= 1"):
         psi([1.0], [1.0], bins=0)
-    with pytest.raises(ValueError, match="eps"):
+    with pytest.raises(TypeError, match="bins must be an integer"):
+        psi([1.0], [1.0], bins=2.5)
+    with pytest.raises(ValueError, match="eps must be > 0"):
         psi([1.0], [1.0], eps=0)
+    with pytest.raises(TypeError, match="eps must be a number"):
+        psi([1.0], [1.0], eps="0.1")
 
 
 # ---------------------------------------------------------------- agreement with scipy (1e-9)
@@ -270,7 +274,8 @@ def test_dataset_drift_is_decided_by_the_share_of_drifted_columns():
 
 def test_tests_argument_overrides_the_default_choice():
     stream = make_stream(n_days=2, rows_per_day=300, seed=9)
-    report = drift_report(stream, stream, columns=["income", LABEL], tests={LABEL: "chi_squared", "income": "wasserstein"})
+    tests = {LABEL: "chi_squared", "income": "wasserstein"}
+    report = drift_report(stream, stream, columns=["income", LABEL], tests=tests)
     assert report.table["test"].tolist() == ["wasserstein", "chi_squared"]
 
 
@@ -310,9 +315,9 @@ def matrix_stream(request):
 
 
 def test_matrix_no_drift_flags_nothing(matrix_stream):
-    seed, stream = matrix_stream
+    _seed, stream = matrix_stream
     ref, cur = _windows(stream)
-    columns = FEATURES + (LABEL,)
+    columns = (*FEATURES, LABEL)
     assert drift_report(ref, cur, columns).drifted_columns == []  # distances, 2500 rows each side
     assert drift_report(_small(ref), _small(cur), columns, bonferroni=True).drifted_columns == []
 
@@ -368,15 +373,15 @@ def small_stream():
         (lambda s: drift_report(s, [1, 2]), TypeError, "current to be a pandas DataFrame"),
         (lambda s: drift_report(s.iloc[:0], s), ValueError, "reference is empty"),
         (lambda s: drift_report(s, s.iloc[:0]), ValueError, "current is empty"),
-        (lambda s: drift_report(s, s.drop(columns=["income"])), KeyError, "current is missing column\\(s\\) \\['income'\\]"),
-        (lambda s: drift_report(s, s, columns=["salary"]), KeyError, "reference is missing column\\(s\\) \\['salary'\\]"),
+        (lambda s: drift_report(s, s.drop(columns=["income"])), KeyError, r"current is missing column\(s\) \['inc"),
+        (lambda s: drift_report(s, s, columns=["salary"]), KeyError, r"reference is missing column\(s\) \['salary'\]"),
         (lambda s: drift_report(s, s, columns=[]), ValueError, "no columns to test"),
         (lambda s: drift_report(s, s.astype({"income": str})), TypeError, "column 'income'.*validate the data first"),
         (lambda s: drift_report(s, s, tests={"salary": "ks"}), KeyError, "not being tested"),
         (lambda s: drift_report(s, s, tests={"income": "t_test"}), ValueError, "unknown test 't_test'"),
         (lambda s: drift_report(s, s, tests={"region": "ks"}), TypeError, "needs a numeric column"),
-        (lambda s: drift_report(s, s.assign(income=np.nan)), ValueError, "column 'income' has no non-missing values in current"),
-        (lambda s: drift_report(s, s, alpha=5), ValueError, "alpha must be in"),
+        (lambda s: drift_report(s, s.assign(income=np.nan)), ValueError, "'income' has no non-missing values in cur"),
+        (lambda s: drift_report(s, s, alpha=5), ValueError, "alpha must be < 1"),
     ],
     ids=["ref-array", "cur-list", "ref-empty", "cur-empty", "cur-missing", "unknown-column", "no-columns",
          "numbers-as-text", "tests-unknown-column", "unknown-test", "ks-on-text", "all-null", "bad-alpha"],
@@ -399,7 +404,8 @@ def test_a_prepared_reference_profile_gives_the_same_report_as_the_raw_frame(sma
     reference, current = small_stream[small_stream["day"] == 0], small_stream[small_stream["day"] == 1]
     for kwargs in ({}, {"bonferroni": True}, {"tests": {"income": "wasserstein"}}):
         raw = drift_report(reference, current, columns=list(FEATURES), **kwargs)
-        prepared = drift_report(ReferenceProfile(reference, columns=list(FEATURES)), current, columns=list(FEATURES), **kwargs)
+        profile = ReferenceProfile(reference, columns=list(FEATURES))
+        prepared = drift_report(profile, current, columns=list(FEATURES), **kwargs)
         pd.testing.assert_frame_equal(raw.table, prepared.table)
         assert raw.dataset_drift == prepared.dataset_drift
 
@@ -463,7 +469,7 @@ def test_psi_gives_a_rare_value_its_own_bin_instead_of_merging_it_into_its_neigh
     current = np.repeat([0, 1, 2, 3], [300, 300, 250, 150])  # value 3: 15%
     e, a = np.array([300, 300, 365, 35]) / 1000, np.array([300, 300, 250, 150]) / 1000
     assert psi(reference, current) == pytest.approx(float(np.sum((a - e) * np.log(a / e))), abs=TOL)
-    assert psi(reference, current) > 0.25
+    assert psi(reference, current) > 0.2  # was 0.0: value 3 shared a bin with value 2
 
 
 def test_psi_on_a_discrete_column_bins_every_value_seen_on_either_side():
@@ -486,7 +492,8 @@ def test_psi_on_a_discrete_column_bins_every_value_seen_on_either_side():
     ids=["str", "object-numbers", "string-dtype", "psi"],
 )
 def test_numbers_stored_as_text_are_refused_with_the_conversion_to_use(call):
-    with pytest.raises(TypeError, match=r"column 'x'.*numbers stored as text.*pd\.to_numeric|numbers stored as text.*pd\.to_numeric"):
+    pattern = r"(column 'x' in )?(reference|current) holds numbers stored as text.*pd\.to_numeric"
+    with pytest.raises(TypeError, match=pattern):
         call()
 
 
