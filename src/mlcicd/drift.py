@@ -55,6 +55,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -101,7 +102,7 @@ _TIME_KINDS = ("datetime", "datetime64", "date", "time", "timedelta", "timedelta
 _NUMBER_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
 
 
-def _refuse_time(where: str, dtype: object, kind: str = "datetime64") -> None:
+def _refuse_time(where: str, dtype: object, kind: str = "datetime64") -> NoReturn:
     if kind.startswith("timedelta"):
         fix = "convert it to a number first, e.g. df[col].dt.total_seconds()"
     else:
@@ -145,7 +146,7 @@ def _values(series: pd.Series, side: str) -> np.ndarray:
                 n = int(infinite.sum())
                 raise ValueError(f"{where} has {n} infinite value{'s' if n > 1 else ''}; {_INFINITY_FIX}")
         return values
-    if len(values) and (dtype is np.dtype(object) or isinstance(dtype, pd.StringDtype)):
+    if len(values) and ((isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype)):
         kind = pd.api.types.infer_dtype(values, skipna=False)
         if kind in _TIME_KINDS:
             _refuse_time(where, dtype, kind)
@@ -155,9 +156,9 @@ def _values(series: pd.Series, side: str) -> np.ndarray:
         if kind in _NUMBER_KINDS or (kind == "string" and _parse_as_numbers(values)):
             example = values[0]
             raise TypeError(
-                f"{where} holds numbers stored as text (dtype {dtype}, e.g. {example!r}): each value would become "
-                "its own category and no test could see a shift; convert them with pd.to_numeric(df[col]) before "
-                "testing for drift (or, if they are labels such as postcodes, with .astype('category')); validate "
+                f"{where} holds numbers stored as text or as objects (dtype {dtype}, e.g. {example!r}): each value "
+                "would become its own category and no test could see a shift; convert them with "
+                "pd.to_numeric(df[col]) before testing for drift (or, if they are labels such as postcodes, with .astype('category')); validate "
                 "the data first: a numeric column arriving as text is a schema fault, not drift"
             )
     return values
@@ -236,7 +237,8 @@ def _non_missing(series: pd.Series) -> np.ndarray:
             values = series.to_numpy()
             missing = np.isnan(values)
             return values[~missing] if missing.any() else values
-    if dtype is np.dtype(object) or isinstance(dtype, pd.StringDtype):  # missing values become None / NaN / pd.NA
+    # missing values become None / NaN / pd.NA
+    if (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype):
         values = series.to_numpy(dtype=object)
         missing = pd.isna(values)
         return values[~missing] if missing.any() else values
