@@ -158,8 +158,9 @@ def _values(series: pd.Series, side: str) -> np.ndarray:
             raise TypeError(
                 f"{where} holds numbers stored as text or as objects (dtype {dtype}, e.g. {example!r}): each value "
                 "would become its own category and no test could see a shift; convert them with "
-                "pd.to_numeric(df[col]) before testing for drift (or, if they are labels such as postcodes, with .astype('category')); validate "
-                "the data first: a numeric column arriving as text is a schema fault, not drift"
+                "pd.to_numeric(df[col]) before testing for drift (or, if they are labels such as postcodes, with "
+                ".astype('category')); validate the data first: a numeric column arriving as text is a schema "
+                "fault, not drift"
             )
     return values
 
