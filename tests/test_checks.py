@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcicd._checks import check_fraction, check_frame, check_int, check_seed, check_text
+from mlcicd._checks import (
+    check_bool,
+    check_fraction,
+    check_frame,
+    check_int,
+    check_number,
+    check_seed,
+    check_text,
+)
 from mlcicd.errors import MlcicdError
 
 
@@ -94,3 +102,35 @@ def test_the_package_errors_share_one_base_and_keep_their_builtin_bases():
     for error in (GradingError, CourseError, SandboxUnavailableError, RegistryError, ReferenceDisabledError):
         assert issubclass(error, MlcicdError), error
     assert issubclass(ReferenceDisabledError, RuntimeError)
+
+
+def test_check_number_returns_a_finite_float_within_open_and_closed_bounds():
+    value = check_number(np.float32(0.5), "x", greater_than=0, less_than=1)
+    assert value == 0.5 and type(value) is float
+    assert check_number(1, "x", min_value=1, max_value=1) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "error", "match"),
+    [
+        ("0.1", {}, TypeError, "x must be a number, got str"),
+        (True, {}, TypeError, "x must be a number, got bool"),
+        (None, {}, TypeError, "x must be a number"),
+        (math.nan, {}, ValueError, "x must be finite"),
+        (-math.inf, {}, ValueError, "x must be finite"),
+        (0, {"greater_than": 0}, ValueError, "x must be > 0, got 0"),
+        (1, {"less_than": 1}, ValueError, "x must be < 1, got 1"),
+        (-1, {"min_value": 0}, ValueError, "x must be >= 0, got -1"),
+        (2, {"max_value": 1}, ValueError, "x must be <= 1, got 2"),
+    ],
+)
+def test_check_number_separates_wrong_type_from_wrong_value(value, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        check_number(value, "x", **kwargs)
+
+
+def test_check_bool_accepts_only_true_and_false():
+    assert check_bool(np.bool_(True), "flag") is True
+    for value in (1, "yes", None):
+        with pytest.raises(TypeError, match="flag must be True or False"):
+            check_bool(value, "flag")

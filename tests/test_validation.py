@@ -19,6 +19,7 @@ from mlcicd.data import (
     make_stream,
     prior_drift,
 )
+from mlcicd.grader.sample_class import solution_sources
 from mlcicd.validation import (
     ERROR_CODES,
     LOAN_SCHEMA,
@@ -28,6 +29,7 @@ from mlcicd.validation import (
     infer_schema,
     validate,
 )
+from support import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +116,8 @@ def test_every_fault_in_data_faults_is_caught(stream):
 def test_several_faults_at_once_are_all_reported(stream):
     broken = inject_fault(inject_fault(stream, "nulls", column="age"), "unit_x1000", column="income")
     broken = broken.drop(columns=["region"])
-    assert set(codes(validate(broken))) == {("null_values", "age"), ("above_max", "income"), ("missing_column", "region")}
+    expected = {("null_values", "age"), ("above_max", "income"), ("missing_column", "region")}
+    assert set(codes(validate(broken))) == expected
 
 
 # ---------------------------------------------------------------- individual checks
@@ -130,7 +133,8 @@ def test_below_min_and_above_max_count_offending_values():
 def test_int_spec_accepts_whole_floats_but_rejects_fractions():
     schema = {"n": ColumnSpec("int", nullable=True)}
     assert validate(pd.DataFrame({"n": [1.0, 2.0, np.nan]}), schema) == []
-    assert validate(pd.DataFrame({"n": [1.0, 2.5, 3.5]}), schema) == [ValidationError("wrong_dtype", "n", 2, 2.5, "int")]
+    fractions = pd.DataFrame({"n": [1.0, 2.5, 3.5]})
+    assert validate(fractions, schema) == [ValidationError("wrong_dtype", "n", 2, 2.5, "int")]
 
 
 def test_float_spec_rejects_booleans_and_str_spec_rejects_numbers():
@@ -273,3 +277,77 @@ def test_infer_schema_rejects_non_frames_and_unsupported_dtypes():
         infer_schema([1, 2])
     with pytest.raises(TypeError, match="column 'flag' has dtype bool"):
         infer_schema(pd.DataFrame({"flag": [True, False]}))
+
+
+# ---------------------------------------------------------------- issue 13: infinities, empty frames, lab 2
+
+
+def test_a_float_spec_without_ranges_reports_infinities_as_infinite_values():
+    df = pd.DataFrame({"x": [1.0, np.inf, 2.0, -np.inf, np.nan]})
+    errors = validate(df, {"x": ColumnSpec("float", nullable=True)})
+    assert errors == [ValidationError("infinite_values", "x", 2, np.inf)]
+    assert errors[0].message == "'x': infinite values (+inf or -inf) in a numeric column: 2 values (e.g. inf)"
+
+
+def test_infinities_are_reported_once_as_infinite_values_not_also_as_out_of_range_or_wrong_dtype():
+    df = pd.DataFrame({"x": [1.0, np.inf, 20.0], "n": [1.0, -np.inf, 2.0]})
+    schema = {"x": ColumnSpec("float", min=0, max=10), "n": ColumnSpec("int", min=0)}
+    assert validate(df, schema) == [
+        ValidationError("infinite_values", "x", 1, np.inf),
+        ValidationError("above_max", "x", 1, 20.0, 10),
+        ValidationError("infinite_values", "n", 1, -np.inf),
+    ]
+
+
+def test_infer_schema_refuses_an_empty_frame_instead_of_allowing_no_category_at_all(stream):
+    with pytest.raises(ValueError, match=r"df is empty \(0 rows\).*infer the schema from a frame with rows"):
+        infer_schema(stream.iloc[:0])
+
+
+def test_infer_schema_refuses_infinities_in_the_trusted_frame(stream):
+    with pytest.raises(ValueError, match=r"column 'income' has 1 infinite value.*replace"):
+        infer_schema(stream.assign(income=stream["income"].where(stream.index != 3, np.inf)))
+
+
+def _lab2_validate_batch():
+    """Lab 2's solution of validate_batch(), from source/ (the lab and the package must follow one convention)."""
+    namespace = {"pd": pd, "np": np}
+    exec(solution_sources("lab2_testing", REPO_ROOT)["testing-validate-batch-solution"], namespace)
+    return namespace["validate_batch"]
+
+
+LAB2_SCHEMA = {
+    "age": {"dtype": "int", "min": 18, "max": 100},
+    "income": {"dtype": "float", "min": 0.0, "max": 1000.0},
+    "loan_amount": {"dtype": "float", "min": 0.0, "max": 500.0},
+    "credit_score": {"dtype": "int", "min": 300, "max": 850},
+    "debt_to_income": {"dtype": "float", "min": 0.0, "max": 1.0},
+    "employment_years": {"dtype": "float", "min": 0.0, "max": 60.0},
+    "region": {"dtype": "str", "allowed": ["north", "south", "east", "west"]},
+    "default": {"dtype": "int", "min": 0, "max": 1},
+}
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        lambda df: df,
+        lambda df: inject_fault(df, "nulls", column="age", seed=1),
+        lambda df: inject_fault(df, "nulls", column="income", seed=1),
+        lambda df: df.assign(age=df["age"].astype(float)),
+        lambda df: df.assign(age=df["age"] + 0.5),
+        lambda df: inject_fault(df, "numbers_as_strings", column="income", seed=1),
+        lambda df: inject_fault(df, "unit_x1000", column="income", seed=1),
+        lambda df: inject_fault(df, "unseen_category", fraction=0.05, seed=1),
+        lambda df: inject_fault(df, "renamed_column", column="income", seed=1),
+        lambda df: df.assign(default=df["default"].astype(bool)),
+    ],
+    ids=["clean", "null-in-int", "null-in-float", "whole-floats-in-int", "fractions-in-int", "numbers-as-strings",
+         "unit-x1000", "unseen-category", "renamed", "bool-as-int"],
+)
+def test_lab2_solution_and_the_package_follow_one_convention(fault):
+    """Issue 13 item 5: a missing value in an int column is null_values only, in lab 2 and in mlcicd.validation."""
+    batch = fault(make_applications(300, seed=2))
+    schema = {name: ColumnSpec(**spec) for name, spec in LAB2_SCHEMA.items()}
+    package = {(e.code, e.column) for e in validate(batch, schema)}
+    assert _lab2_validate_batch()(batch, LAB2_SCHEMA) == package

@@ -16,9 +16,10 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["check_fraction", "check_frame", "check_int", "check_seed", "check_text"]
+__all__ = ["check_bool", "check_fraction", "check_frame", "check_int", "check_number", "check_seed", "check_text"]
 
 
 def _is_int(value: Any) -> bool:
@@ -44,6 +45,40 @@ def check_fraction(value: Any, name: str) -> float:
     if math.isnan(number) or not 0 <= number <= 1:
         raise ValueError(f"{name} must be between 0 and 1, got {value!r}")
     return number
+
+
+def check_number(
+    value: Any,
+    name: str,
+    *,
+    greater_than: float | None = None,
+    less_than: float | None = None,
+    min_value: float | None = None,
+    max_value: float | None = None,
+) -> float:
+    """``value`` as a finite ``float``; TypeError unless it is a real number (not a bool), ValueError when it is NaN,
+    infinite or outside the bounds (``greater_than``/``less_than`` exclusive, ``min_value``/``max_value`` inclusive)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if greater_than is not None and not number > greater_than:
+        raise ValueError(f"{name} must be > {greater_than}, got {value!r}")
+    if less_than is not None and not number < less_than:
+        raise ValueError(f"{name} must be < {less_than}, got {value!r}")
+    if min_value is not None and number < min_value:
+        raise ValueError(f"{name} must be >= {min_value}, got {value!r}")
+    if max_value is not None and number > max_value:
+        raise ValueError(f"{name} must be <= {max_value}, got {value!r}")
+    return number
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """``value`` as a ``bool``; TypeError unless it is ``True`` or ``False`` (numpy booleans included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
 
 
 def check_seed(seed: Any, name: str = "seed") -> int:

@@ -15,6 +15,7 @@ code                    meaning                                       count / ex
 ``duplicate_column``    the same column name appears more than once   extra copies / ``None``
 ``wrong_dtype``         values are not of the declared dtype          such values / one of them
 ``null_values``         missing values in a non-nullable column       missing values / first row label
+``infinite_values``     +inf or -inf in a numeric column              such values / one of them
 ``below_min``           values below ``min``                          such values / one of them
 ``above_max``           values above ``max``                          such values / one of them
 ``unknown_category``    values outside ``allowed``                    such values / one of them
@@ -24,18 +25,25 @@ code                    meaning                                       count / ex
 ``expected`` holds what the schema asked for: the dtype (``wrong_dtype``), the bound (``below_min``,
 ``above_max``) or the allowed values (``unknown_category``); it is ``None`` for the other codes.
 
-Dtypes: ``"int"`` accepts integer columns and float columns whose non-missing values are all whole numbers
-(pandas turns an int column into float as soon as one value is missing; the missing values are then
-reported as ``null_values``, not as a dtype problem). ``"float"`` accepts any numeric column (booleans
-excluded). ``"str"`` accepts text columns (pandas ``str``/``string`` dtype, or ``object`` holding only text).
-When a column has the wrong dtype its range and category checks are skipped: they would be meaningless.
+Dtypes: ``"int"`` accepts integer columns and float columns whose non-missing, finite values are all whole
+numbers. **A missing value in an int column is reported as ``null_values`` only**, never also as
+``wrong_dtype``: pandas stores such a column as float64 only because NaN is a float, so the dtype is not a
+second fault (lab 2's ``validate_batch`` follows the same convention). ``"float"`` accepts any numeric column
+(booleans excluded). ``"str"`` accepts text columns (pandas ``str``/``string`` dtype, or ``object`` holding
+only text). When a column has the wrong dtype its range and category checks are skipped: they would be
+meaningless.
+
+Infinities: +inf and -inf are never valid numbers, whether or not the spec has ``min``/``max``: each is
+reported once, as ``infinite_values`` (not also as ``wrong_dtype``, ``below_min`` or ``above_max``; the range
+checks look at the finite values, as they skip the missing ones). :mod:`mlcicd.drift` refuses them too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,14 +51,14 @@ import pandas as pd
 from mlcicd.data import REGIONS
 
 __all__ = [
+    "ERROR_CODES",
+    "LOAN_SCHEMA",
     "ColumnSpec",
     "Schema",
     "ValidationError",
-    "ERROR_CODES",
-    "LOAN_SCHEMA",
+    "errors_to_frame",
     "infer_schema",
     "validate",
-    "errors_to_frame",
 ]
 
 DTYPES = ("int", "float", "str")
@@ -60,6 +68,7 @@ ERROR_CODES = (
     "duplicate_column",
     "wrong_dtype",
     "null_values",
+    "infinite_values",
     "below_min",
     "above_max",
     "unknown_category",
@@ -120,6 +129,7 @@ class ValidationError:
             "duplicate_column": "column name appears more than once",
             "wrong_dtype": f"values are not of dtype {self.expected!r}",
             "null_values": "missing values in a non-nullable column",
+            "infinite_values": "infinite values (+inf or -inf) in a numeric column",
             "below_min": f"values below the minimum {self.expected!r}",
             "above_max": f"values above the maximum {self.expected!r}",
             "unknown_category": f"values outside the allowed set {self.expected!r}",
@@ -184,8 +194,16 @@ def _dtype_offenders(series: pd.Series, dtype: str) -> pd.Series:
         return present
     if dtype == "int" and not pd.api.types.is_integer_dtype(series.dtype):
         values = present.to_numpy(dtype=float)
-        return present[~(np.isfinite(values) & (values == np.round(values)))]
+        return present[~np.isinf(values) & (values != np.round(values))]  # infinities: infinite_values
     return present.iloc[0:0]
+
+
+def _infinities(series: pd.Series) -> pd.Series:
+    """The +inf / -inf values of a numeric column (empty for other columns and for integer dtypes)."""
+    if not _is_numeric(series) or pd.api.types.is_integer_dtype(series.dtype):
+        return series.iloc[0:0]
+    present = series.dropna()
+    return present[np.isinf(present.to_numpy())]
 
 
 def _check_column(name: str, series: pd.Series, spec: ColumnSpec) -> list[ValidationError]:
@@ -193,14 +211,18 @@ def _check_column(name: str, series: pd.Series, spec: ColumnSpec) -> list[Valida
 
     def add(code: str, offenders: pd.Series, example: Any = None, expected: Any = None) -> None:
         if len(offenders):
-            errors.append(ValidationError(code, name, int(len(offenders)), _scalar(example), expected))
+            errors.append(ValidationError(code, name, len(offenders), _scalar(example), expected))
 
     wrong = _dtype_offenders(series, spec.dtype)
     add("wrong_dtype", wrong, wrong.iloc[0] if len(wrong) else None, spec.dtype)
     nulls = series[series.isna()]
     if not spec.nullable:
         add("null_values", nulls, nulls.index[0] if len(nulls) else None)
+    infinite = _infinities(series)
+    add("infinite_values", infinite, infinite.iloc[0] if len(infinite) else None)
     present = series.dropna()
+    if len(infinite):
+        present = present[~np.isinf(present.to_numpy())]
     if not len(wrong):
         if spec.min is not None:
             low = present[present < spec.min]
@@ -266,9 +288,19 @@ def infer_schema(df: pd.DataFrame, ranges: bool = False, max_categories: int = 5
     most ``max_categories`` distinct values get them as ``allowed``. Ranges are left open unless
     ``ranges=True`` (then the observed min and max, which a fresh batch will often exceed slightly:
     that is value skew, usually not a reason to stop a pipeline). Uniqueness is never inferred.
+
+    Raises ``ValueError`` for a frame with no rows (nothing to learn from: every text column would get an empty
+    ``allowed`` set and refuse every value) and for infinite values (a schema inferred from them would reject
+    its own data, see ``infinite_values``).
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"infer_schema() expects a pandas DataFrame, got {type(df).__name__}")
+    if len(df) == 0:
+        raise ValueError(
+            "df is empty (0 rows): there is nothing to infer allowed values or dtypes from (every text column "
+            "would refuse every value); infer the schema from a frame with rows, e.g. the training data, or "
+            "write it by hand with ColumnSpec"
+        )
     if df.columns.has_duplicates:
         duplicated = list(df.columns[df.columns.duplicated()])
         raise ValueError(f"column names must be unique to infer a schema; duplicated: {duplicated}")
@@ -277,6 +309,14 @@ def infer_schema(df: pd.DataFrame, ranges: bool = False, max_categories: int = 5
         series = df[name]
         nullable = bool(series.isna().any())
         if _is_numeric(series):
+            infinite = _infinities(series)
+            if len(infinite):
+                raise ValueError(
+                    f"column {name!r} has {len(infinite)} infinite value{'s' if len(infinite) > 1 else ''} "
+                    f"(e.g. {_scalar(infinite.iloc[0])!r}): a trusted frame has none, and a schema inferred from it "
+                    "would reject its own data; fix the data first, or replace them with "
+                    "df.replace([np.inf, -np.inf], np.nan) to treat them as missing"
+                )
             kind = "int" if pd.api.types.is_integer_dtype(series.dtype) else "float"
             present = series.dropna()
             low, high = (_scalar(present.min()), _scalar(present.max())) if ranges and len(present) else (None, None)

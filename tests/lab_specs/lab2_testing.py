@@ -30,7 +30,9 @@ SPEC = {
         },
         "score": 5.0,
     },
-    # validate_batch only wraps the package's validator: Part A scores 0, everything else full: 7 points.
+    # validate_batch only wraps the package's validator: Part A scores 0, everything else full: 7 points. The package
+    # follows the lab's conventions (a missing value in an int column is null_values only; tests/test_validation.py
+    # checks it on the lab's cases), so only reference_disabled stops this cheat.
     "cheat": {
         "cells": CHEAT_CELLS,
         "score": 7.0,
