@@ -20,6 +20,7 @@ from mlcicd.quiz import (
     make_flashcards,
     make_practice,
     make_quiz,
+    make_self_test,
     show_concepts,
     show_flashcards,
     show_practice,
@@ -281,6 +282,20 @@ def test_the_quiz_keeps_a_running_score_and_summarises_at_the_end():
     assert quiz.finished and quiz.summary_line == "Quiz complete: you scored 4/5 (80%)."
     assert "Q2 — ✗ wrong (answer: B)" in quiz.summary.value  # topic order: Q2 is the testing question, answer B
     assert quiz.retry_button.layout.display is None
+
+
+def test_the_recap_self_test_is_its_ten_questions_easy_to_hard_in_one_scored_quiz():
+    quiz = make_self_test()
+    questions = quiz.questions
+    assert len(questions) == 10 and all(q.source == "seed" for q in questions)
+    assert sorted(q.kind for q in questions) == ["mcq"] * 5 + ["practice"] * 5
+    levels = [("easy", "medium", "hard").index(q.difficulty) for q in questions]
+    assert levels == sorted(levels) and levels[0] == 0 and levels[-1] == 2
+    assert "Question 1 of 10" in quiz.header.value and "10 questions" in quiz.title
+    for _ in range(10):
+        answer(quiz, right=True)
+        quiz.next_button.click()
+    assert quiz.finished and quiz.summary_line == "Quiz complete: you scored 10/10 (100%)."
 
 
 def test_a_quiz_question_can_be_retried_but_only_the_first_answer_counts():

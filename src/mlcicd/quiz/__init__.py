@@ -7,6 +7,7 @@ One line in a lesson shows a component built from the question bank (``mlcicd/qu
     show_flashcards("testing")            # the topic's flashcard deck
     show_quiz("testing")                  # the topic's multiple-choice questions, with a running score
     show_quiz("all", source="seed")       # the recap's five quiz questions
+    show_self_test()                      # the recap's ten questions (quiz and practice), easy to hard, scored
     show_practice("pipeline")             # the topic's worked practice problems, one after another
     show_concepts("monitoring")           # the topic's open questions with the four-concept checklist
     show_question("monitoring-new-psi-small-sample")   # one item of any kind, by id
@@ -58,11 +59,13 @@ __all__ = [
     "make_quiz",
     "make_practice",
     "make_concepts",
+    "make_self_test",
     "show_flashcards",
     "show_quiz",
     "show_practice",
     "show_concepts",
     "show_question",
+    "show_self_test",
 ]
 
 
@@ -134,6 +137,18 @@ def make_quiz(
     return Quiz(questions, shuffle=shuffle, seed=rng, title=title or _title(topic, "quiz"))
 
 
+def make_self_test() -> Quiz:
+    """The recap's self-test as one scored quiz: its five quiz questions and five practice problems, easy to hard.
+
+    Questions of equal difficulty keep the order of the course (versioning, testing, monitoring, deployment,
+    rollback, pipeline).
+    """
+    questions = _select("all", ("mcq", "practice"), None, None, "seed")
+    # sort() is stable, so questions of one level keep the course order
+    questions.sort(key=lambda q: bank.QUESTION_LEVELS.index(q.difficulty))
+    return Quiz(questions, title=f"Recap self-test: {len(questions)} questions, easy to hard")
+
+
 def make_practice(topic: str = "all", *, ids=None, difficulty=None, source=None) -> list[Practice]:
     """The topic's worked practice problems, one Practice component each."""
     return [Practice(q) for q in _select(topic, "practice", ids, difficulty, source)]
@@ -168,6 +183,11 @@ def show_concepts(topic: str = "all", **filters) -> None:
     """Show the topic's open questions with the four-concept checklist: ``show_concepts("monitoring")``."""
     for component in make_concepts(topic, **filters):
         component.show()
+
+
+def show_self_test() -> None:
+    """Show the recap's ten-question self-test (see :func:`make_self_test`)."""
+    make_self_test().show()
 
 
 def show_question(question_id: str) -> None:
