@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -73,7 +73,7 @@ class LabelRule:
 
 
 # Fixed centring and scaling constants for the rule (roughly the base population's mean and sd).
-_STANDARDISE = {
+_STANDARDISE: dict[str, tuple[Callable[[np.ndarray], np.ndarray], float, float]] = {
     "age": (lambda s: s, 40.0, 12.0),
     "income": (np.log, np.log(50.0), 0.5),
     "loan_amount": (np.log, np.log(15.0), 0.6),

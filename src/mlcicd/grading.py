@@ -19,7 +19,7 @@ import sys
 import types
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Iterator
 
 from mlcicd.errors import MlcicdError
 
@@ -68,7 +68,7 @@ def _is_reference(function: types.FunctionType, module_name: str) -> bool:
         return False
 
 
-def _functions_of_class(cls: type) -> Iterator[tuple[str, Callable]]:
+def _functions_of_class(cls: type) -> Iterator[tuple[str, types.FunctionType]]:
     for name, attr in vars(cls).items():
         if isinstance(attr, (staticmethod, classmethod)):
             attr = attr.__func__
@@ -81,7 +81,7 @@ def _functions_of_class(cls: type) -> Iterator[tuple[str, Callable]]:
             yield f"{cls.__module__}.{cls.__qualname__}.{name}", attr
 
 
-def _functions_of_module(module: types.ModuleType) -> Iterator[tuple[str, Callable]]:
+def _functions_of_module(module: types.ModuleType) -> Iterator[tuple[str, types.FunctionType]]:
     for name, attr in vars(module).items():
         if isinstance(attr, types.FunctionType) and _is_reference(attr, module.__name__):
             yield f"{module.__name__}.{name}", attr
@@ -98,7 +98,7 @@ def _functions_of_module(module: types.ModuleType) -> Iterator[tuple[str, Callab
             yield from _functions_of_class(attr)
 
 
-def _resolve(target: str) -> list[tuple[str, Callable]]:
+def _resolve(target: str) -> list[tuple[str, types.FunctionType]]:
     """Return (qualified name, function) pairs named by a dotted module, class or function path."""
     if not isinstance(target, str) or not target.startswith("mlcicd"):
         raise ValueError(f"reference_disabled() takes dotted names inside mlcicd, e.g. 'mlcicd.drift'; got {target!r}")
@@ -106,7 +106,7 @@ def _resolve(target: str) -> list[tuple[str, Callable]]:
     # longest importable module prefix, then attributes
     for cut in range(len(parts), 0, -1):
         try:
-            obj = importlib.import_module(".".join(parts[:cut]))
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
         except ModuleNotFoundError:
             continue
         for attribute in parts[cut:]:

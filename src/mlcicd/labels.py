@@ -45,9 +45,9 @@ def delayed_label_monitor(stream: pd.DataFrame, predictions: Any, delay_days: in
     a NaN accuracy and no alert.
     """
     stream, predicted = _check_stream(stream, predictions)
-    for name, value, low in (("delay_days", delay_days, 0), ("window_days", window_days, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    for name, given, low in (("delay_days", delay_days, 0), ("window_days", window_days, 1)):
+        if isinstance(given, bool) or not isinstance(given, (int, np.integer)) or given < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {given!r}")
     mask = np.ones(len(stream), dtype=bool) if labelled is None else np.asarray(labelled, dtype=bool)
     if mask.shape != (len(stream),):
         raise ValueError(f"labelled must hold one bool per row of the stream, got shape {mask.shape}")

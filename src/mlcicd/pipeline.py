@@ -410,4 +410,4 @@ def _deploy(state: dict, *, registry: ModelRegistry | None, code_version: str, *
     return "pass", f"registered v{version} with the batch as its drift reference and promoted it to champion", {"version": version}
 
 
-_ACTIONS = {"validate": _validate, "train": _train, "test": _test, "deploy": _deploy}
+_ACTIONS: dict[str, Callable[..., tuple[str, str, dict]]] = {"validate": _validate, "train": _train, "test": _test, "deploy": _deploy}

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from mlcicd._checks import check_frame
 from mlcicd.simulation import ActionKind
@@ -76,8 +77,8 @@ def plot_distributions(
     if numeric:
         both = np.concatenate([ref.to_numpy(dtype=float), cur.to_numpy(dtype=float)])
         edges = np.histogram_bin_edges(both, bins=bins)
-        ax.hist(ref.to_numpy(dtype=float), bins=edges, density=True, alpha=0.5, label=f"{labels[0]} (n={len(ref)})")
-        ax.hist(cur.to_numpy(dtype=float), bins=edges, density=True, alpha=0.5, label=f"{labels[1]} (n={len(cur)})")
+        ax.hist(ref.to_numpy(dtype=float), bins=list(edges), density=True, alpha=0.5, label=f"{labels[0]} (n={len(ref)})")
+        ax.hist(cur.to_numpy(dtype=float), bins=list(edges), density=True, alpha=0.5, label=f"{labels[1]} (n={len(cur)})")
         ax.set_xlabel(axis_label(column))
         ax.set_ylabel("density (share of rows per x-axis unit)")
     else:
@@ -106,9 +107,10 @@ def _alert_days(alerts: Any) -> list[int]:
             return sorted({int(d) for d in alerts["day"]})
         raise KeyError("alerts frame needs a 'day' column (and optionally 'alert')")
     if isinstance(alerts, Iterable):
-        days = set()
+        days: set[int] = set()
         for a in alerts:
-            days.add(int(getattr(a, "day", a)))
+            day: Any = getattr(a, "day", a)  # an Alert, or a day number
+            days.add(int(day))
         return sorted(days)
     raise TypeError(f"alerts must be a list of Alert records or days, or a DataFrame, got {type(alerts).__name__}")
 
@@ -210,7 +212,7 @@ def plot_rollback_timeline(history: Any, *, ax: Axes | None = None) -> Axes:
         ax.set_title("Champion version after each promotion or rollback")
     ax.set_ylim(np.nanmin(version) - 0.5, np.nanmax(version) + 0.5)
     ax.set_ylabel("model version")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left", fontsize="small")
     return ax

@@ -190,7 +190,7 @@ def simulate_stream(
 
     scratch = tempfile.TemporaryDirectory(prefix="mlcicd-stream-") if registry is None else contextlib.nullcontext()
     with scratch as tmp:
-        reg = registry if registry is not None else ModelRegistry(tmp)
+        reg = registry if registry is not None else ModelRegistry(str(tmp))
         if "champion" not in reg.aliases:
             train = make_stream(train_days, rows_per_day=max(1, len(stream) // max(1, stream["day"].nunique())), seed=[seed, 1])
             model = train_model(train, seed=seed)

@@ -23,7 +23,7 @@ The classes (:class:`MultipleChoice`, :class:`Flashcards`, :class:`ConceptCheckl
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -89,7 +89,7 @@ def component_for(question: Question | str) -> Component:
     """The component that shows one item: Flashcards, MultipleChoice, ConceptChecklist or Practice."""
     if isinstance(question, str):
         question = get_question(question)
-    builders = {
+    builders: dict[str, Callable[[Question], Component]] = {
         "flashcard": lambda q: Flashcards([q]),
         "mcq": MultipleChoice,
         "concept": ConceptChecklist,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -111,7 +112,14 @@ class Question:
         """The keys of the right options (empty for flashcards and concept questions)."""
         if self.kind not in ("mcq", "practice"):
             return frozenset()
-        return frozenset(self.answer) if self.multi else frozenset({self.answer})
+        return frozenset({self.answer}) if isinstance(self.answer, str) else frozenset(self.answer)
+
+    @property
+    def answer_text(self) -> str:
+        """The answer of a flashcard or a concept question, as text (mcq and practice answers are option keys)."""
+        if not isinstance(self.answer, str):
+            raise TypeError(f"{self.id}: a question with several right options has keys, not an answer text")
+        return self.answer
 
     def choice(self, key: str) -> Choice:
         """Return the option with this key, e.g. ``q.choice("C")``."""
@@ -180,8 +188,8 @@ def validate_item(item: Any, topic: str | None = None) -> list[str]:
     if kind == "concept":
         need_text("answer")
         concepts = item.get("concepts")
-        four_texts = isinstance(concepts, list) and len(concepts) == 4
-        if not (four_texts and all(isinstance(c, str) and c.strip() for c in concepts)):
+        if not (isinstance(concepts, list) and len(concepts) == 4
+                and all(isinstance(c, str) and c.strip() for c in concepts)):
             problems.append(f"{where}: a concept question needs exactly 4 non-empty 'concepts'")
         for name in ("choices", "steps", "simulation", "quick_check"):
             if name in item:
@@ -301,8 +309,8 @@ def _check_topic(topic: str) -> None:
 def all_questions() -> tuple[Question, ...]:
     """Every item of every topic, in topic order; raises BankError if ids are not unique across files."""
     items = tuple(q for topic in TOPICS for q in _topic_items(topic))
-    seen: set[str] = set()
-    duplicates = sorted({q.id for q in items if q.id in seen or seen.add(q.id)})
+    counts = Counter(q.id for q in items)
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
     if duplicates:
         raise BankError(f"question ids must be unique across the bank; duplicated: {duplicates}")
     return items

@@ -317,7 +317,7 @@ class MultipleChoice(Component):
     # -- state ------------------------------------------------------------------------------------------------
     def selected(self) -> frozenset[str]:
         """The keys the student has selected right now."""
-        if self.question.multi:
+        if self.options is None:  # several right options: checkboxes
             return frozenset(c.key for c, box in zip(self.question.choices, self.checkboxes) if box.value)
         return frozenset() if self.options.value is None else frozenset({self.options.value})
 
@@ -327,7 +327,7 @@ class MultipleChoice(Component):
         bad = [k for k in keys if k not in valid]
         if bad or (not self.question.multi and len(keys) != 1):
             raise ValueError(f"select one key of {valid}" if not self.question.multi else f"select keys from {valid}")
-        if self.question.multi:
+        if self.options is None:  # several right options: checkboxes
             for choice, box in zip(self.question.choices, self.checkboxes):
                 box.value = choice.key in keys
         else:
@@ -465,7 +465,7 @@ class Flashcards(Component):
             f"<p>Card {self.index + 1} of {len(self.cards)} · <b>{card.difficulty}</b> · {card.topic}</p>"
         )
         self.front.value = _html_text(card.prompt, bold=True)
-        self.back.value = f"<p><b>Answer:</b> {html.escape(card.answer, quote=False)}</p>" if self.revealed else ""
+        self.back.value = f"<p><b>Answer:</b> {html.escape(card.answer_text, quote=False)}</p>" if self.revealed else ""
         self.reveal_button.description = "Hide answer" if self.revealed else "Show answer"
         self.previous_button.disabled = self.index == 0
         self.next_button.disabled = self.index == len(self.cards) - 1
@@ -479,7 +479,7 @@ class Flashcards(Component):
     def static_html(self) -> str:
         cards = "".join(
             f"<li><p><i>{_esc(card.difficulty)}</i></p>{_html_text(card.prompt, bold=True)}"
-            f"{_details('Answer', f'<p>{_esc(card.answer)}</p>')}</li>"
+            f"{_details('Answer', f'<p>{_esc(card.answer_text)}</p>')}</li>"
             for card in self.cards
         )
         return f"<p><b>Flashcards ({len(self.cards)} cards)</b></p><ol>{cards}</ol>"
@@ -544,7 +544,7 @@ class ConceptChecklist(Component):
             "" if self.answer_box.value.strip()
             else "<p><i>Tip: writing your own answer first makes the checklist far more useful.</i></p>"
         )
-        self.model_answer.value = f"<p><b>A model answer:</b> {html.escape(self.question.answer, quote=False)}</p>"
+        self.model_answer.value = f"<p><b>A model answer:</b> {html.escape(self.question.answer_text, quote=False)}</p>"
         self.a11y.focus(_FIRST_OPTION)  # the reveal button is now disabled
 
     def _update_score(self) -> None:
@@ -562,7 +562,7 @@ class ConceptChecklist(Component):
 
     def static_html(self) -> str:
         q = self.question
-        body = _list_html("Key concepts:", q.concepts) + f"<p><b>A model answer:</b> {_esc(q.answer)}</p>"
+        body = _list_html("Key concepts:", q.concepts) + f"<p><b>A model answer:</b> {_esc(q.answer_text)}</p>"
         return (f"<p><i>Open question · {_esc(_label(q))}</i></p>{_html_text(q.prompt, bold=True)}"
                 f"<p><i>{_esc(q.hint)}</i></p>{_details('Key concepts and a model answer', body)}")
 
