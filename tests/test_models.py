@@ -11,7 +11,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from mlcicd.data import FEATURES, LABEL, NUMERIC_FEATURES, concept_drift, make_stream
+from mlcicd.data import FEATURES, LABEL, NUMERIC_FEATURES, concept_drift, make_applications, make_stream
 from mlcicd.models import (
     accuracy,
     fitted_fingerprint,
@@ -101,3 +101,17 @@ def test_bad_input_raises_one_clear_error(call, error):
 def test_single_class_error_names_the_label():
     with pytest.raises(ValueError, match=LABEL):
         train_model(make_stream(1, 50).assign(default=0))
+
+
+def test_a_random_forest_has_a_stable_fitted_fingerprint_that_follows_its_seed():
+    from sklearn.ensemble import RandomForestClassifier
+
+    df = make_applications(400, seed=0)
+
+    def forest(seed):
+        return make_model().set_params(model=RandomForestClassifier(n_estimators=5, random_state=seed)).fit(
+            df[list(FEATURES)], df[LABEL].to_numpy()
+        )
+
+    assert fitted_fingerprint(forest(0)) == fitted_fingerprint(forest(0))  # no memory address in the digest
+    assert fitted_fingerprint(forest(0)) != fitted_fingerprint(forest(1))

@@ -190,8 +190,21 @@ def test_same_model_object_gets_the_same_fingerprint_and_a_different_fit_another
         base_manifest.model_fingerprint
     assert make_manifest("abc123", base_manifest.data_fingerprint, {}, {}, model=_fit(1)).model_fingerprint != \
         base_manifest.model_fingerprint
-    assert make_manifest("x", base_manifest.data_fingerprint, {}, {}, model=pickle.dumps(model, protocol=4)).model_fingerprint == \
+    round_trip = pickle.loads(pickle.dumps(model, protocol=4))
+    assert make_manifest("x", base_manifest.data_fingerprint, {}, {}, model=round_trip).model_fingerprint == \
         base_manifest.model_fingerprint
+
+
+def test_a_manifest_and_the_registry_give_a_model_the_same_model_fingerprint(tmp_path):
+    from mlcicd.models import split_model, train_model
+    from mlcicd.registry import ModelRegistry
+
+    model = train_model(make_applications(300, seed=0))
+    registry = ModelRegistry(tmp_path)
+    version = registry.register(model, train_data=make_applications(300, seed=0), code_version="abc123")
+    estimator = split_model(model)[1]
+    manifest = make_manifest("abc123", make_applications(300, seed=0), {}, {}, model=estimator)
+    assert registry.metadata(version)["model_fingerprint"] == manifest.model_fingerprint
 
 
 @pytest.mark.parametrize(

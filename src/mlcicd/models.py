@@ -13,6 +13,7 @@ estimator with a preprocessor it was not trained with; :func:`fitted_fingerprint
 from __future__ import annotations
 
 import hashlib
+import pickle
 from typing import Any
 
 import numpy as np
@@ -126,6 +127,11 @@ def _feed(h: "hashlib._Hash", obj: Any, depth: int = 0) -> None:
             _feed(h, item, depth + 1)
     elif callable(obj) and not isinstance(obj, type):
         h.update(f"callable:{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', repr(obj))}".encode())
+    elif type(obj).__repr__ is object.__repr__:
+        # an object with no content in its repr (the default repr shows a memory address), such as the fitted
+        # sklearn.tree._tree.Tree inside a random forest: its pickle holds its content
+        h.update(f"pickle:{type(obj).__module__}.{type(obj).__qualname__}:".encode())
+        h.update(pickle.dumps(obj, protocol=4))
     else:
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
 

@@ -36,8 +36,10 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from mlcicd._checks import check_frame, check_text
+from mlcicd.models import fitted_fingerprint
 
 __all__ = [
     "fingerprint",
@@ -210,6 +212,8 @@ def _model_fingerprint(model: Any) -> str | None:
         return model
     if isinstance(model, (bytes, bytearray, memoryview)):
         return fingerprint_bytes(model)
+    if isinstance(model, BaseEstimator):  # the digest the registry records as model_fingerprint
+        return fitted_fingerprint(model)
     return fingerprint_bytes(pickle.dumps(model, protocol=4))
 
 
@@ -223,9 +227,10 @@ def make_manifest(
     """Build a :class:`RunManifest`.
 
     ``data`` is the training frame (fingerprinted with :func:`fingerprint`) or an existing digest.
-    ``model`` is ``None``, a digest, raw bytes, or any picklable object; an object is fingerprinted by its
-    pickle bytes, so the same fitted model gets the same fingerprint under the same library versions
-    (an upgrade of scikit-learn may change it).
+    ``model`` is ``None``, a digest, raw bytes, or a model. A scikit-learn estimator or pipeline is
+    fingerprinted by :func:`mlcicd.models.fitted_fingerprint` (its class, parameters and fitted attributes),
+    the digest :class:`mlcicd.registry.ModelRegistry` records as ``model_fingerprint``; any other object by
+    its pickle bytes.
     """
     if isinstance(data, pd.DataFrame):
         data_fp = fingerprint(data)
