@@ -11,7 +11,7 @@ export MPLBACKEND := Agg
 
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lab install clean
+.PHONY: demo test test-fast lint lab install clean
 
 # The accessibility browser tests inject axe-core, pinned in tests/a11y/package-lock.json (npm ci needs node/npm).
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
@@ -31,7 +31,17 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -n 2 --dist loadscope
+	$(BIN)/python -m pytest -n 2 --dist loadscope
+
+# For contributors: the unit and course-structure tests, without browsers, nbgrader runs, servers or notebooks.
+FAST := not (browser or grading or cluster or postgres or slow)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -m "$(FAST)" -n 2 --dist loadscope
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
 
 # JupyterLab 4.6 asks about its news feed unless fetchNews is "false"; news_url=None stops the fetch itself.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
