@@ -242,3 +242,18 @@ def test_make_manifest_rejects_bad_data_and_bad_code_version():
         make_manifest(123, make_applications(5), {}, {})
     with pytest.raises(TypeError, match="params must be a dict"):
         make_manifest("abc", make_applications(5), [1], {})
+
+
+def test_a_manifest_records_the_environment_and_what_changed_names_an_upgrade():
+    run = make_manifest("abc123", make_applications(50, seed=0), {}, {})
+    assert {"python", "numpy", "pandas", "scikit-learn", "scipy", "installed"} <= set(run.environment)
+    upgraded = RunManifest(**{**run.to_dict(), "environment": {**run.environment, "scikit-learn": "99.0"}})
+    assert what_changed(run, upgraded) == {"environment"}
+    assert what_changed(run, RunManifest.from_dict(run.to_dict())) == set()
+    unrecorded = RunManifest(**{**run.to_dict(), "environment": None})
+    assert what_changed(run, unrecorded) == set()  # an old manifest without an environment is not a change
+
+
+def test_an_environment_must_map_names_to_version_strings():
+    with pytest.raises(TypeError, match="version strings"):
+        RunManifest("abc123", "0" * 64, environment={"scikit-learn": 1.7})

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.metadata
 import pickle
+import platform
 import struct
 from dataclasses import dataclass, field
 from os import PathLike
@@ -49,10 +51,12 @@ __all__ = [
     "make_manifest",
     "what_changed",
     "CHANGE_KINDS",
+    "ENVIRONMENT_PACKAGES",
+    "current_environment",
 ]
 
 #: The parts of a run that :func:`what_changed` can report.
-CHANGE_KINDS = ("code", "data", "params", "model")
+CHANGE_KINDS = ("code", "data", "params", "model", "environment")
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -154,9 +158,10 @@ def _frozen(mapping: Mapping[str, Any], what: str) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class RunManifest:
-    """What one training run was made of: code version, data fingerprint, parameters, metrics, model fingerprint.
+    """What one training run was made of: code version, data fingerprint, parameters, metrics, model fingerprint
+    and the environment (see :func:`current_environment`; None when it was not recorded).
 
-    ``params`` and ``metrics`` are stored as read-only copies; :meth:`to_dict` returns plain, JSON-ready dicts
+    ``params``, ``metrics`` and ``environment`` are stored as read-only copies; :meth:`to_dict` returns plain, JSON-ready dicts
     (as long as the values you passed are JSON-ready) and :meth:`from_dict` reads them back.
     """
 
@@ -165,6 +170,7 @@ class RunManifest:
     params: Mapping[str, Any] = field(default_factory=dict)
     metrics: Mapping[str, Any] = field(default_factory=dict)
     model_fingerprint: str | None = None
+    environment: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         check_text(self.code_version, "code_version", example="3f2a9c1 (a git commit hash)")
@@ -179,6 +185,11 @@ class RunManifest:
             )
         object.__setattr__(self, "params", _frozen(self.params, "params"))
         object.__setattr__(self, "metrics", _frozen(self.metrics, "metrics"))
+        if self.environment is not None:
+            environment = _frozen(self.environment, "environment")
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in environment.items()):
+                raise TypeError("environment maps names to version strings, e.g. {'scikit-learn': '1.7.2'}")
+            object.__setattr__(self, "environment", environment)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the manifest as a plain dict (deep copies of params and metrics)."""
@@ -188,6 +199,7 @@ class RunManifest:
             "params": copy.deepcopy(dict(self.params)),
             "metrics": copy.deepcopy(dict(self.metrics)),
             "model_fingerprint": self.model_fingerprint,
+            "environment": None if self.environment is None else dict(self.environment),
         }
 
     @classmethod
@@ -196,7 +208,7 @@ class RunManifest:
         if not isinstance(d, Mapping):
             raise TypeError(f"from_dict() expects a dict, got {type(d).__name__}")
         required = {"code_version", "data_fingerprint"}
-        allowed = required | {"params", "metrics", "model_fingerprint"}
+        allowed = required | {"params", "metrics", "model_fingerprint", "environment"}
         missing, unknown = sorted(required - set(d)), sorted(set(d) - allowed)
         if missing or unknown:
             raise ValueError(
@@ -223,8 +235,9 @@ def make_manifest(
     params: Mapping[str, Any],
     metrics: Mapping[str, Any],
     model: Any = None,
+    environment: Mapping[str, str] | None = None,
 ) -> RunManifest:
-    """Build a :class:`RunManifest`.
+    """Build a :class:`RunManifest`; ``environment`` defaults to :func:`current_environment`.
 
     ``data`` is the training frame (fingerprinted with :func:`fingerprint`) or an existing digest.
     ``model`` is ``None``, a digest, raw bytes, or a model. A scikit-learn estimator or pipeline is
@@ -238,13 +251,39 @@ def make_manifest(
         data_fp = data
     else:
         raise TypeError(f"data must be a DataFrame or a fingerprint(df) digest, got {type(data).__name__}")
-    return RunManifest(code_version, data_fp, params, metrics, _model_fingerprint(model))
+    environment = current_environment() if environment is None else environment
+    return RunManifest(code_version, data_fp, params, metrics, _model_fingerprint(model), environment)
+
+
+#: The libraries a course model's numbers depend on; :func:`current_environment` records their versions.
+ENVIRONMENT_PACKAGES = ("numpy", "pandas", "scikit-learn", "scipy")
+
+
+def current_environment() -> dict[str, str]:
+    """The Python version, the versions of :data:`ENVIRONMENT_PACKAGES`, and ``installed``: a digest of every
+    installed distribution as ``name==version`` (the environment's pins), which changes when any of them does."""
+    installed = sorted(
+        f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in importlib.metadata.distributions()
+    )
+    versions: dict[str, str] = {}
+    for name in ENVIRONMENT_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return {
+        "python": platform.python_version(),
+        **versions,
+        "installed": fingerprint_bytes("\n".join(sorted(set(installed))).encode()),
+    }
 
 
 def what_changed(old: RunManifest | Mapping[str, Any], new: RunManifest | Mapping[str, Any]) -> set[str]:
-    """Return which of ``{"code", "data", "params", "model"}`` differ between two runs (empty set: same recipe).
+    """Return which of ``{"code", "data", "params", "model", "environment"}`` differ between two runs (empty set:
+    same recipe).
 
-    Metrics are outcomes, not inputs, so they are not compared. Accepts manifests or their ``to_dict()`` form.
+    Metrics are outcomes, not inputs, so they are not compared. ``environment`` is compared only when both runs
+    recorded one. Accepts manifests or their ``to_dict()`` form.
     """
     old_m, new_m = (m if isinstance(m, RunManifest) else RunManifest.from_dict(m) for m in (old, new))
     changed = set()
@@ -256,4 +295,7 @@ def what_changed(old: RunManifest | Mapping[str, Any], new: RunManifest | Mappin
         changed.add("params")
     if old_m.model_fingerprint != new_m.model_fingerprint:
         changed.add("model")
+    old_env, new_env = old_m.environment, new_m.environment
+    if old_env is not None and new_env is not None and dict(old_env) != dict(new_env):
+        changed.add("environment")
     return changed
