@@ -12,7 +12,7 @@ c.CourseDirectory.root = "."
 c.IncludeHeaderFooter.header = "source/header.ipynb"
 
 c.ClearSolutions.code_stub = {
-    "python": "# YOUR CODE HERE\nraise NotImplementedError(\"Replace this line with your solution.\")"
+    "python": '# YOUR CODE HERE\nraise NotImplementedError("Replace this line with your solution.")'
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 

@@ -80,12 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     if not labs:
         print("No labs in source/: nothing to time.")
         return 0
-    print(f"{'lab':<18}{'autograde s':>12}{'notebook s':>12}{'floor s':>10}{'autograde/floor':>17}{'notebook/floor':>16}")
+    print(
+        f"{'lab':<18}{'autograde s':>12}{'notebook s':>12}{'floor s':>10}{'autograde/floor':>17}{'notebook/floor':>16}"
+    )
     for lab in labs:
         autograde, notebook, floor = bench(lab, args.repeat)
-        print(f"{lab:<18}{autograde:>12.1f}{notebook:>12.1f}{floor:>10.1f}{autograde / floor:>17.1f}{notebook / floor:>16.1f}")
-    print("\nfloor = fresh kernel running only the lab's import lines; times are minima over "
-          f"{args.repeat} run(s), wall clock, on this machine's current load.")
+        print(
+            f"{lab:<18}{autograde:>12.1f}{notebook:>12.1f}{floor:>10.1f}{autograde / floor:>17.1f}{notebook / floor:>16.1f}"
+        )
+    print(
+        "\nfloor = fresh kernel running only the lab's import lines; times are minima over "
+        f"{args.repeat} run(s), wall clock, on this machine's current load."
+    )
     return 0
 
 

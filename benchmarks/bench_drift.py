@@ -19,9 +19,9 @@ import time
 
 import pandas as pd
 
+from _timing import limit_threads  # benchmarks/_timing.py, beside this script
 from mlcicd.data import covariate_drift, make_applications
 from mlcicd.drift import ReferenceProfile, drift_report, psi
-from _timing import limit_threads  # benchmarks/_timing.py, beside this script
 
 ROWS = 10_000
 
@@ -48,16 +48,22 @@ def timed(fn, repeats: int) -> tuple[list[float], list[float]]:
 
 def line(label: str, times: tuple[list[float], list[float]]) -> str:
     wall, cpu = times
-    return (f"{label:<62} median {statistics.median(wall) * 1000:8.1f} ms wall "
-            f"(min {min(wall) * 1000:.1f}, max {max(wall) * 1000:.1f}), "
-            f"median {statistics.median(cpu) * 1000:.1f} ms CPU, n={len(wall)}")
+    return (
+        f"{label:<62} median {statistics.median(wall) * 1000:8.1f} ms wall "
+        f"(min {min(wall) * 1000:.1f}, max {max(wall) * 1000:.1f}), "
+        f"median {statistics.median(cpu) * 1000:.1f} ms CPU, n={len(wall)}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21, help="timed repetitions per measurement (default 21)")
-    parser.add_argument("--blas-threads", type=int, default=1,
-                        help="limit BLAS/OpenMP threads when threadpoolctl is installed (default 1; 0: no limit)")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="limit BLAS/OpenMP threads when threadpoolctl is installed (default 1; 0: no limit)",
+    )
     args = parser.parse_args()
     print(limit_threads(args.blas_threads))
 
@@ -66,17 +72,31 @@ def main() -> None:
     assert reference.shape == current.shape == (ROWS, 10)
 
     report = drift_report(reference, current)
-    print(f"drift_report on {ROWS:,} x {reference.shape[1]} (reference and current): tests used "
-          f"{sorted(set(report.table['test']))}; drifted {report.drifted_columns}")
+    print(
+        f"drift_report on {ROWS:,} x {reference.shape[1]} (reference and current): tests used "
+        f"{sorted(set(report.table['test']))}; drifted {report.drifted_columns}"
+    )
     print(line("full drift_report, 10,000 x 10", timed(lambda: drift_report(reference, current), args.repeats)))
     profile = ReferenceProfile(reference)
-    print(line("drift_report with a prepared ReferenceProfile, 10,000 x 10",
-               timed(lambda: drift_report(profile, current), args.repeats)))
+    print(
+        line(
+            "drift_report with a prepared ReferenceProfile, 10,000 x 10",
+            timed(lambda: drift_report(profile, current), args.repeats),
+        )
+    )
     small = reference.iloc[:1000]
-    print(line("full drift_report, 1,000-row reference x 10 (p-value tests)",
-               timed(lambda: drift_report(small, current), args.repeats)))
-    print(line("psi, 10,000 vs 10,000 values, 10 bins",
-               timed(lambda: psi(reference["income"], current["income"]), args.repeats)))
+    print(
+        line(
+            "full drift_report, 1,000-row reference x 10 (p-value tests)",
+            timed(lambda: drift_report(small, current), args.repeats),
+        )
+    )
+    print(
+        line(
+            "psi, 10,000 vs 10,000 values, 10 bins",
+            timed(lambda: psi(reference["income"], current["income"]), args.repeats),
+        )
+    )
 
 
 if __name__ == "__main__":

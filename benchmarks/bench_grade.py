@@ -61,8 +61,11 @@ def grades(root: Path, labs: list[str]) -> dict:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        return {(lab, s.student.id): {g.name: g.auto_score for nb in s.notebooks for g in nb.grades}
-                for lab in labs for s in gb.assignment_submissions(lab)}
+        return {
+            (lab, s.student.id): {g.name: g.auto_score for nb in s.notebooks for g in nb.grades}
+            for lab in labs
+            for s in gb.assignment_submissions(lab)
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,9 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labs", nargs="+", default=["lab1_versioning", "lab3_monitoring"])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="mlcicd grade --jobs (default: cores)")
     parser.add_argument("--sandbox-sample", type=int, default=12, help="submissions timed with and without sandbox")
-    parser.add_argument("--throughput-sample", type=int, default=24,
-                        help="submissions of the first lab timed with 1 and 2 jobs and on a 2-worker Dask cluster "
-                             "(0: skip)")
+    parser.add_argument(
+        "--throughput-sample",
+        type=int,
+        default=24,
+        help="submissions of the first lab timed with 1 and 2 jobs and on a 2-worker Dask cluster (0: skip)",
+    )
     args = parser.parse_args(argv)
     mlcicd = str(VENV_BIN / "mlcicd")
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
@@ -84,13 +90,17 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(base, plain)
         shutil.copytree(base, engine)
         notebooks = args.students * len(args.labs)
-        print(f"{args.students} students x {len(args.labs)} labs ({', '.join(args.labs)}) = {notebooks} notebooks, "
-              f"{os.cpu_count()} cores")
+        print(
+            f"{args.students} students x {len(args.labs)} labs ({', '.join(args.labs)}) = {notebooks} notebooks, "
+            f"{os.cpu_count()} cores"
+        )
 
         t_plain = sum(_run(plain, str(VENV_BIN / "nbgrader"), "autograde", lab, "--force") for lab in args.labs)
         print(f"nbgrader autograde (sequential):  {t_plain:7.1f} s  ({t_plain / notebooks:.2f} s per notebook)")
         t_engine = sum(_run(engine, mlcicd, "grade", lab, "--jobs", str(args.jobs), "--force") for lab in args.labs)
-        print(f"mlcicd grade --jobs {args.jobs}:            {t_engine:7.1f} s  ({t_engine / notebooks:.2f} s per notebook)")
+        print(
+            f"mlcicd grade --jobs {args.jobs}:            {t_engine:7.1f} s  ({t_engine / notebooks:.2f} s per notebook)"
+        )
         same = grades(plain, args.labs) == grades(engine, args.labs)
         print(f"speed-up: {t_plain / t_engine:.2f}x; identical grades for every student: {same}")
 
@@ -100,9 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         for mode, extra in (("sandbox", []), ("no sandbox", ["--no-sandbox"])):
             timed[mode] = _run(engine, mlcicd, "grade", lab, "--jobs", "1", "--force", "--student", *sample, *extra)
         cost = (timed["sandbox"] - timed["no sandbox"]) / len(sample)
-        print(f"sandbox cost, {len(sample)} notebooks of {lab} with --jobs 1: {timed['sandbox']:.1f} s with, "
-              f"{timed['no sandbox']:.1f} s without: {cost:+.2f} s per notebook "
-              f"({timed['sandbox'] / timed['no sandbox']:.2f}x)")
+        print(
+            f"sandbox cost, {len(sample)} notebooks of {lab} with --jobs 1: {timed['sandbox']:.1f} s with, "
+            f"{timed['no sandbox']:.1f} s without: {cost:+.2f} s per notebook "
+            f"({timed['sandbox'] / timed['no sandbox']:.2f}x)"
+        )
         if args.throughput_sample:
             same = throughput(engine, args.labs[0], min(args.throughput_sample, args.students), mlcicd) and same
     return 0 if same else 1
@@ -120,11 +132,15 @@ def throughput(course: Path, lab: str, count: int, mlcicd: str) -> bool:
         scores[name] = grades(course, [lab])
     with LocalDaskCluster(workers=2) as cluster:
         name = "Dask, 2 workers"
-        timed[name] = _run(course, mlcicd, "grade", lab, "--force", "--student", *sample, "--scheduler", cluster.address)
+        timed[name] = _run(
+            course, mlcicd, "grade", lab, "--force", "--student", *sample, "--scheduler", cluster.address
+        )
         scores[name] = grades(course, [lab])
     for name, seconds in timed.items():
-        print(f"throughput, {count} submissions of {lab}, {name:16s} {seconds:6.1f} s  "
-              f"{60 * count / seconds:5.1f} submissions per minute ({seconds / count:.2f} s each)")
+        print(
+            f"throughput, {count} submissions of {lab}, {name:16s} {seconds:6.1f} s  "
+            f"{60 * count / seconds:5.1f} submissions per minute ({seconds / count:.2f} s each)"
+        )
     same = all(s == scores["--jobs 1"] for s in scores.values())
     print(f"identical grades on every path: {same}")
     return same

@@ -135,7 +135,9 @@ def run_once(nb: nbformat.NotebookNode, workdir: Path, timeout: int) -> Run:
 def summarise(runs: list[Run]) -> Run:
     """The fastest wall time and the smallest CPU time of several runs; stderr and errors if any run had them."""
     errors = [r.error for r in runs if r.error]
-    return Run(min(r.wall for r in runs), min(r.cpu for r in runs), any(r.stderr for r in runs), errors[0] if errors else None)
+    return Run(
+        min(r.wall for r in runs), min(r.cpu for r in runs), any(r.stderr for r in runs), errors[0] if errors else None
+    )
 
 
 def measure(path: Path, repeat: int, timeout: int) -> tuple[Run, Run]:
@@ -169,9 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept (default 1)")
-    parser.add_argument("--limit", type=float, default=DEFAULT_LIMIT, help="wall-time budget per notebook, s (default 15)")
+    parser.add_argument(
+        "--limit", type=float, default=DEFAULT_LIMIT, help="wall-time budget per notebook, s (default 15)"
+    )
     parser.add_argument("--timeout", type=int, default=120, help="per-cell timeout, s (default 120)")
-    parser.add_argument("--check", action="store_true", help="exit 1 if a notebook errors, writes stderr or exceeds --limit")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if a notebook errors, writes stderr or exceeds --limit"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -184,8 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{'cpu s':>6}  {'floor':>6}  {'ratio':>5}  {'stderr':>6}  status"
     )
     load = f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs" if hasattr(os, "getloadavg") else ""
-    print(f"fresh kernel per run, start and shutdown included; best of {args.repeat}; limit {args.limit:g} s wall{load}")
-    print("wall = elapsed time; cpu = CPU time of the kernel process (user + system), which a busy machine hardly changes")
+    print(
+        f"fresh kernel per run, start and shutdown included; best of {args.repeat}; limit {args.limit:g} s wall{load}"
+    )
+    print(
+        "wall = elapsed time; cpu = CPU time of the kernel process (user + system), which a busy machine hardly changes"
+    )
     print(header)
     print("-" * len(header))
     failed = False

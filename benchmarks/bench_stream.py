@@ -17,8 +17,8 @@ import argparse
 import statistics
 import time
 
-from mlcicd.serving import simulate_stream
 from _timing import limit_threads  # benchmarks/_timing.py, beside this script
+from mlcicd.serving import simulate_stream
 
 
 def bench(repeats: int, **kwargs) -> tuple[list[float], list[float]]:
@@ -35,8 +35,12 @@ def bench(repeats: int, **kwargs) -> tuple[list[float], list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed runs per scenario (default 7)")
-    parser.add_argument("--blas-threads", type=int, default=1,
-                        help="limit BLAS/OpenMP threads when threadpoolctl is installed (default 1; 0: no limit)")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="limit BLAS/OpenMP threads when threadpoolctl is installed (default 1; 0: no limit)",
+    )
     args = parser.parse_args()
     print(limit_threads(args.blas_threads))
     scenarios = {

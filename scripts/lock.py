@@ -117,13 +117,17 @@ def render(keep_pins: bool = True) -> dict[Path, str]:
     cluster_names = set(resolve([*runtime, *cluster], keep_pins)) - runtime_names
     runtime_pins = {name: version for name, version in everything.items() if name in runtime_names}
     cluster_pins = {name: version for name, version in everything.items() if name in cluster_names}
-    test_pins = {name: version for name, version in everything.items()
-                 if name not in runtime_names and name not in cluster_names}
+    test_pins = {
+        name: version for name, version in everything.items() if name not in runtime_names and name not in cluster_names
+    }
     for requirement in map(Requirement, runtime):
         if canonicalize_name(requirement.name) not in runtime_pins:
             raise SystemExit(f"{requirement} did not resolve together with the test extras; check pyproject.toml")
-    return {RUNTIME: RUNTIME_HEADER + pin_lines(runtime_pins), CLUSTER: CLUSTER_HEADER + pin_lines(cluster_pins),
-            TEST: TEST_HEADER + pin_lines(test_pins)}
+    return {
+        RUNTIME: RUNTIME_HEADER + pin_lines(runtime_pins),
+        CLUSTER: CLUSTER_HEADER + pin_lines(cluster_pins),
+        TEST: TEST_HEADER + pin_lines(test_pins),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

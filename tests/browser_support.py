@@ -158,7 +158,7 @@ class JupyterServer:
         text = self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
-    def wait_ready(self, timeout: float = 120) -> "JupyterServer":
+    def wait_ready(self, timeout: float = 120) -> JupyterServer:
         """Wait until the server answers /api/status; raise with the end of its log if it exits or hangs."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -349,7 +349,7 @@ class ConsoleLog:
 
     errors: list[str] = field(default_factory=list)
 
-    def attach(self, page) -> "ConsoleLog":
+    def attach(self, page) -> ConsoleLog:
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
         return self

@@ -42,8 +42,8 @@ from browser_support import (
     wait_for_kernel_idle,
     write_solved_copy,
 )
-from support import REPO_ROOT
 from mlcicd.quiz import load_bank
+from support import REPO_ROOT
 
 START_PAGE = "notebooks/00_start_here.ipynb"
 # The lesson whose quiz widgets the student uses, and its question-bank topic.
@@ -269,7 +269,9 @@ def test_student_follows_the_start_page_to_a_lesson_runs_it_and_gets_quiz_feedba
     checklist.scroll_into_view_if_needed()
     question = shown_item(checklist.text_content(), load_bank(WIDGET_TOPIC, kind="concept"))
     assert len(question.concepts) == 4
-    checklist.get_by_role("textbox").fill("A model is built from code, data and parameters, so all three need versions.")
+    checklist.get_by_role("textbox").fill(
+        "A model is built from code, data and parameters, so all three need versions."
+    )
     checklist.get_by_role("button", name="Reveal the key concepts").click()
     expect(checklist).to_contain_text("You got 0/4 concepts.")
     for ticked, concept in enumerate(question.concepts[:3], start=1):

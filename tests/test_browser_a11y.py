@@ -30,8 +30,8 @@ from browser_support import (
     screenshot,
     wait_for_kernel_idle,
 )
-from support import REPO_ROOT
 from mlcicd.quiz import get_question
+from support import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +109,8 @@ def open_and_run(page, server: JupyterServer, app: str, path: str, widgets: int)
         """n => [...document.querySelectorAll('.jp-OutputArea-output .mlcicd-quiz')]
                  .filter(e => !e.parentElement.closest('.mlcicd-quiz') && e.getBoundingClientRect().height > 0)
                  .length >= n""",
-        arg=widgets, timeout=120_000,
+        arg=widgets,
+        timeout=120_000,
     )
 
 

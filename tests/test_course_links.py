@@ -58,13 +58,13 @@ def test_every_relative_link_points_to_a_file_in_the_repository(path):
 def test_the_link_check_sees_navigation_and_reports_missing_files_and_links_leaving_the_clone(tmp_path):
     links = relative_links(REPO_ROOT / "notebooks" / "01_versioning.ipynb")
     assert "02_testing.ipynb" in links and "00_start_here.ipynb" in links
-    (tmp_path / "here.md").write_text("x")
-    page = tmp_path / "page.md"
+    (tmp_path / "here.txt").write_text("x")
+    page = tmp_path / "page.txt"
     page.write_text(
-        "[ok](here.md#part) [gone](missing.ipynb) [out](../elsewhere.md) [web](https://example.org)\n"
-        "```\n[in code](not-a-link.md)\n```\n"
+        "[ok](here.txt#part) [gone](missing.ipynb) [out](../elsewhere.txt) [web](https://example.org)\n"
+        "```\n[in code](not-a-link.txt)\n```\n"
     )
-    assert broken_links(page, root=tmp_path) == ["missing.ipynb", "../elsewhere.md"]
+    assert broken_links(page, root=tmp_path) == ["missing.ipynb", "../elsewhere.txt"]
 
 
 def test_lesson_navigation_and_shared_texts_are_what_the_script_writes():

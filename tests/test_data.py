@@ -37,8 +37,9 @@ def stream() -> pd.DataFrame:
 
 
 def _model():
-    pre = ColumnTransformer([("num", StandardScaler(), list(NUMERIC_FEATURES)),
-                             ("cat", OneHotEncoder(handle_unknown="ignore"), ["region"])])
+    pre = ColumnTransformer(
+        [("num", StandardScaler(), list(NUMERIC_FEATURES)), ("cat", OneHotEncoder(handle_unknown="ignore"), ["region"])]
+    )
     return make_pipeline(pre, LogisticRegression(max_iter=1000))
 
 
@@ -51,11 +52,16 @@ GENERATORS = {
     "covariate_drift": lambda seed: covariate_drift(SMALL, 2, shift={"income": -10}, ramp_days=2, seed=seed),
     "prior_drift": lambda seed: prior_drift(SMALL, 2, positive_rate=0.6, seed=seed),
     "concept_drift": lambda seed: concept_drift(SMALL, 2, ramp_days=3, seed=seed),
-    **{f"inject_fault-{fault}": (lambda seed, fault=fault: inject_fault(SMALL, fault, start_day=2, seed=seed))
-       for fault in FAULTS},
+    **{
+        f"inject_fault-{fault}": (lambda seed, fault=fault: inject_fault(SMALL, fault, start_day=2, seed=seed))
+        for fault in FAULTS
+    },
 }
-SEEDED = [name for name in GENERATORS if name not in
-          ("inject_fault-numbers_as_strings", "inject_fault-unit_x1000", "inject_fault-renamed_column")]
+SEEDED = [
+    name
+    for name in GENERATORS
+    if name not in ("inject_fault-numbers_as_strings", "inject_fault-unit_x1000", "inject_fault-renamed_column")
+]
 
 
 @pytest.mark.parametrize("name", GENERATORS)
@@ -138,7 +144,9 @@ def test_covariate_drift_moves_only_the_named_columns_from_the_start_day(stream)
     untouched = [c for c in F if c not in ("income", "loan_amount")]
     pd.testing.assert_frame_equal(drifted.loc[late, untouched], stream.loc[late, untouched])
     assert drifted.loc[late, "income"].mean() == pytest.approx(stream.loc[late, "income"].mean() - 15, abs=0.5)
-    assert drifted.loc[late, "loan_amount"].median() == pytest.approx(1.5 * stream.loc[late, "loan_amount"].median(), rel=0.01)
+    assert drifted.loc[late, "loan_amount"].median() == pytest.approx(
+        1.5 * stream.loc[late, "loan_amount"].median(), rel=0.01
+    )
 
 
 def test_covariate_drift_keeps_p_y_given_x_so_labels_match_the_base_rule(stream):
@@ -170,7 +178,8 @@ def test_prior_drift_sets_the_rate_keeps_row_counts_and_p_x_given_y(stream):
     late, base = drifted[drifted["day"] >= 15], stream[stream["day"] >= 15]
     for label in (0, 1):
         assert late.loc[late[LABEL] == label, "credit_score"].mean() == pytest.approx(
-            base.loc[base[LABEL] == label, "credit_score"].mean(), abs=3)
+            base.loc[base[LABEL] == label, "credit_score"].mean(), abs=3
+        )
 
 
 def test_prior_drift_ramp_moves_the_rate_gradually(stream):
@@ -180,7 +189,7 @@ def test_prior_drift_ramp_moves_the_rate_gradually(stream):
 
 def test_concept_drift_changes_labels_but_not_inputs(stream):
     drifted = concept_drift(stream, start_day=15, seed=7)
-    pd.testing.assert_frame_equal(drifted[F + ["day"]], stream[F + ["day"]])
+    pd.testing.assert_frame_equal(drifted[[*F, "day"]], stream[[*F, "day"]])
     pd.testing.assert_series_equal(drifted.loc[stream["day"] < 15, LABEL], stream.loc[stream["day"] < 15, LABEL])
     late = drifted[drifted["day"] >= 15]
     p_new = default_probability(late, CONCEPT_DRIFT_RULE)

@@ -17,8 +17,17 @@ def course_display():
 
 @pytest.mark.parametrize(
     "value, text",
-    [(0.3683804, "0.3684"), (0.06430612, "0.06431"), (12.5, "12.5"), (37940.0, "37,940"), (1234.56, "1,234.6"),
-     (2.178461e-25, "2.18e-25"), (0.0, "0"), (float("nan"), "NaN"), (-0.5, "-0.5")],
+    [
+        (0.3683804, "0.3684"),
+        (0.06430612, "0.06431"),
+        (12.5, "12.5"),
+        (37940.0, "37,940"),
+        (1234.56, "1,234.6"),
+        (2.178461e-25, "2.18e-25"),
+        (0.0, "0"),
+        (float("nan"), "NaN"),
+        (-0.5, "-0.5"),
+    ],
 )
 def test_numbers_read_with_four_significant_digits_and_exponents_only_for_tiny_values(value, text):
     assert display.format_number(value) == text

@@ -206,8 +206,19 @@ def _numbers(n, n_values, seed=0):
         (pd.Series(list("ab") * 100), pd.Series(list("ab") * 50), "z_test"),
         (pd.Series(list("abcdefgh") * 200), pd.Series(list("ab") * 50), "jensen_shannon"),
     ],
-    ids=["num-1000", "num-1001", "6-values", "5-values", "5-values-big", "3-values", "binary", "binary-big",
-         "cat-3", "cat-2", "cat-big"],
+    ids=[
+        "num-1000",
+        "num-1001",
+        "6-values",
+        "5-values",
+        "5-values-big",
+        "3-values",
+        "binary",
+        "binary-big",
+        "cat-3",
+        "cat-2",
+        "cat-big",
+    ],
 )
 def test_choose_test_follows_evidently_defaults(reference, current, expected):
     assert choose_test(reference, current) == expected
@@ -304,8 +315,9 @@ def _small(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _model():
-    pre = ColumnTransformer([("num", StandardScaler(), list(NUMERIC_FEATURES)),
-                             ("cat", OneHotEncoder(handle_unknown="ignore"), ["region"])])
+    pre = ColumnTransformer(
+        [("num", StandardScaler(), list(NUMERIC_FEATURES)), ("cat", OneHotEncoder(handle_unknown="ignore"), ["region"])]
+    )
     return make_pipeline(pre, LogisticRegression(max_iter=1000))
 
 
@@ -383,8 +395,21 @@ def small_stream():
         (lambda s: drift_report(s, s.assign(income=np.nan)), ValueError, "'income' has no non-missing values in cur"),
         (lambda s: drift_report(s, s, alpha=5), ValueError, "alpha must be < 1"),
     ],
-    ids=["ref-array", "cur-list", "ref-empty", "cur-empty", "cur-missing", "unknown-column", "no-columns",
-         "numbers-as-text", "tests-unknown-column", "unknown-test", "ks-on-text", "all-null", "bad-alpha"],
+    ids=[
+        "ref-array",
+        "cur-list",
+        "ref-empty",
+        "cur-empty",
+        "cur-missing",
+        "unknown-column",
+        "no-columns",
+        "numbers-as-text",
+        "tests-unknown-column",
+        "unknown-test",
+        "ks-on-text",
+        "all-null",
+        "bad-alpha",
+    ],
 )
 def test_drift_report_bad_input_raises_one_clear_error(small_stream, call, error, match):
     with pytest.raises(error, match=match):
@@ -443,8 +468,14 @@ _WITH_INF = np.r_[_BIG[:1990], [np.inf] * 5, [-np.inf] * 5]
         lambda: drift_report(_frame(_BIG), _frame(_WITH_INF)),
         lambda: choose_test(pd.Series(np.r_[_BIG[:995], [np.inf] * 10]), pd.Series(_BIG[:100])),
     ],
-    ids=["psi-all-inf-reference", "psi-inf-current", "ks", "wasserstein-reference", "wasserstein-current",
-         "1000-row-rule"],
+    ids=[
+        "psi-all-inf-reference",
+        "psi-inf-current",
+        "ks",
+        "wasserstein-reference",
+        "wasserstein-current",
+        "1000-row-rule",
+    ],
 )
 def test_infinite_values_are_refused_on_every_path_naming_the_count_and_the_fix(call):
     with pytest.raises(ValueError, match=r"(?s)\d+ infinite value.*replace\(\[np.inf, -np.inf\], np.nan\)"):

@@ -19,8 +19,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser_support import launch_chromium
-from support import REPO_ROOT, VENV_BIN, course_env
 from mlcicd import quiz
+from support import REPO_ROOT, VENV_BIN, course_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,6 +30,7 @@ SHOW_CALL = re.compile(r"^(show_flashcards|show_quiz|show_practice|show_concepts
 
 def _items(function: str, args: str) -> list:
     """The bank items a lesson's ``show_*(...)`` call displays, computed with the package's own builders."""
+
     def collect(*a, **k):
         if function == "show_flashcards":
             return quiz.make_flashcards(*a, **k).cards
@@ -67,9 +68,21 @@ def exported(tmp_path_factory) -> dict[str, Path]:
     """Every lesson through `jupyter nbconvert --to html --execute` (one process), as a student or a site would."""
     out = tmp_path_factory.mktemp("export")
     proc = subprocess.run(
-        [str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", "--execute", "--output-dir", str(out),
-         *map(str, LESSONS)],
-        cwd=REPO_ROOT / "notebooks", env=course_env(), capture_output=True, text=True, timeout=900,
+        [
+            str(VENV_BIN / "jupyter"),
+            "nbconvert",
+            "--to",
+            "html",
+            "--execute",
+            "--output-dir",
+            str(out),
+            *map(str, LESSONS),
+        ],
+        cwd=REPO_ROOT / "notebooks",
+        env=course_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return {lesson.stem: out / f"{lesson.stem}.html" for lesson in LESSONS}

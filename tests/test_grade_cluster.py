@@ -25,13 +25,20 @@ LAB = "lab1_versioning"
 STUDENTS = 20
 KINDS = ("complete", "partial", "blank", "cheat", "rebinding")
 CELL_TIMEOUT = "20"
-WORKER_KILLER = ("import os, signal\n"
-                 "os.kill(os.getppid(), signal.SIGKILL)  # the kernel's parent is the grading worker\n")
+WORKER_KILLER = (
+    "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)  # the kernel's parent is the grading worker\n"
+)
 
 
 def mlcicd_grade(course: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, *args],
-                          cwd=course, env=course_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, *args],
+        cwd=course,
+        env=course_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def report(course: Path) -> dict[str, dict[str, str]]:
@@ -46,8 +53,10 @@ def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {s.student.id: {g.name: g.auto_score for nb in s.notebooks for g in nb.grades}
-                for s in gb.assignment_submissions(LAB)}
+        return {
+            s.student.id: {g.name: g.auto_score for nb in s.notebooks for g in nb.grades}
+            for s in gb.assignment_submissions(LAB)
+        }
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +119,14 @@ def test_a_killed_worker_loses_no_submission_and_grades_none_twice(released, stu
 
     course = make_class(released, tmp_path / "course", students)
     with LocalDaskCluster(workers=2) as running:
-        grading = subprocess.Popen([str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout",
-                                    CELL_TIMEOUT, "--scheduler", running.address], cwd=course, env=course_env(),
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        grading = subprocess.Popen(
+            [str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, "--scheduler", running.address],
+            cwd=course,
+            env=course_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.monotonic() + 300
         while len(report(course)) < 3 and grading.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -138,8 +152,9 @@ def test_a_submission_that_kills_its_workers_is_rejected_not_retried_forever(rel
     import nbformat
 
     complete.cells.insert(setup + 1, nbformat.v4.new_code_cell(WORKER_KILLER))
-    course = make_class(released, tmp_path / "course",
-                        {"killer": nbformat.writes(complete), "classmate": texts["complete"]})
+    course = make_class(
+        released, tmp_path / "course", {"killer": nbformat.writes(complete), "classmate": texts["complete"]}
+    )
     # The kernel's parent is the worker only without the sandbox: in it, the kernel cannot signal the worker.
     with LocalDaskCluster(workers=2, scheduler_env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}) as running:
         proc = mlcicd_grade(course, "--scheduler", running.address, "--no-sandbox")

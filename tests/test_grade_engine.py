@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -72,8 +71,9 @@ def _with_metadata(lab: str, grade_id: str, **changes) -> bytes:
 
 def _points_of(lab: str, word: str) -> float:
     """Points of the test cells whose grade id contains ``word``."""
-    return sum(p for gid, p in sample_class.test_points(sample_class.source_notebook(lab, REPO_ROOT)).items()
-               if word in gid)
+    return sum(
+        p for gid, p in sample_class.test_points(sample_class.source_notebook(lab, REPO_ROOT)).items() if word in gid
+    )
 
 
 def _mcq_points(lab: str) -> float:
@@ -101,8 +101,9 @@ class Corpus:
         self.spec = sample_class.load_spec(lab, REPO_ROOT)
         self.entries: dict[str, tuple[dict[str, bytes], str, float | None, str]] = {}
 
-    def add(self, student: str, files: dict[str, bytes] | bytes, status: str, score: float | None = None,
-            reason: str = "") -> None:
+    def add(
+        self, student: str, files: dict[str, bytes] | bytes, status: str, score: float | None = None, reason: str = ""
+    ) -> None:
         if isinstance(files, bytes):
             files = {f"{self.lab}.ipynb": files}
         self.entries[student] = (files, status, score, reason)
@@ -121,7 +122,7 @@ def intake_corpus(lab: str, course: Path) -> Corpus:
     c = Corpus(lab, course)
     name = f"{lab}.ipynb"
     complete = _text(_nb(lab))
-    other_lab = next(l for l in sample_class.discover_labs(REPO_ROOT) if l != lab)
+    other_lab = next(name for name in sample_class.discover_labs(REPO_ROOT) if name != lab)
     tests = _test_ids(lab)
     c.add("missing", {"notes.txt": b"my answers are in my head"}, "rejected", reason=f"{name} is missing")
     c.add("renamed", {f"{lab} (1).ipynb": complete}, "rejected", reason="renamed")
@@ -140,8 +141,12 @@ def intake_corpus(lab: str, course: Path) -> Corpus:
     for cell in bare.cells:
         cell.metadata.pop("nbgrader", None)
     c.add("no_metadata", _text(bare), "rejected", reason="none of the graded cells")
-    c.add("bad_cell", complete.replace(b'"cell_type": "code"', b'"cell_type": "spreadsheet"', 1), "rejected",
-          reason="does not follow the notebook format")
+    c.add(
+        "bad_cell",
+        complete.replace(b'"cell_type": "code"', b'"cell_type": "spreadsheet"', 1),
+        "rejected",
+        reason="does not follow the notebook format",
+    )
     # repaired from the release, then graded in full
     duplicated = _nb(lab)
     copy = nbformat.from_dict(json.loads(json.dumps(_cell(duplicated, tests[0]))))
@@ -150,14 +155,26 @@ def intake_corpus(lab: str, course: Path) -> Corpus:
     c.add("duplicate_id", _text(duplicated), "graded", c.full, reason="copy of graded cell")
     unknown = _nb(lab)
     bonus = nbformat.v4.new_code_cell("assert True\n")
-    bonus.metadata["nbgrader"] = {"grade": True, "grade_id": "bonus-points", "locked": True, "points": 50,
-                                  "schema_version": 3, "solution": False, "task": False}
+    bonus.metadata["nbgrader"] = {
+        "grade": True,
+        "grade_id": "bonus-points",
+        "locked": True,
+        "points": 50,
+        "schema_version": 3,
+        "solution": False,
+        "task": False,
+    }
     unknown.cells.append(bonus)
     c.add("unknown_id", _text(unknown), "graded", c.full, reason="unknown grade id 'bonus-points'")
     c.add("points_100", _with_metadata(lab, tests[0], points=100), "graded", c.full, reason="points")
     c.add("schema_1", _with_metadata(lab, tests[1], schema_version=1), "graded", c.full, reason="schema_version")
-    c.add("test_as_solution", _with_metadata(lab, tests[2], solution=True, locked=False), "graded", c.full,
-          reason="restored nbgrader metadata")
+    c.add(
+        "test_as_solution",
+        _with_metadata(lab, tests[2], solution=True, locked=False),
+        "graded",
+        c.full,
+        reason="restored nbgrader metadata",
+    )
     c.add("checksum", _with_metadata(lab, tests[3], checksum="0" * 32), "graded", c.full, reason="checksum")
     kernel = _nb(lab)
     kernel.metadata["kernelspec"] = {"name": "python2", "display_name": "Python 2", "language": "python"}
@@ -166,9 +183,14 @@ def intake_corpus(lab: str, course: Path) -> Corpus:
     _cell(markdown, tests[0]).cell_type = "markdown"
     del _cell(markdown, tests[0])["outputs"], _cell(markdown, tests[0])["execution_count"]
     c.add("cell_type", _text(markdown), "graded", c.full, reason="turned back from markdown into code")
-    shadow = "raise ImportError('a shadowing module from the submission folder was imported')\n".encode()
-    c.add("shadow_modules", {name: complete, "mlcicd.py": shadow, "numpy.py": shadow, "pandas/__init__.py": shadow},
-          "graded", c.full, reason="only notebooks are")
+    shadow = b"raise ImportError('a shadowing module from the submission folder was imported')\n"
+    c.add(
+        "shadow_modules",
+        {name: complete, "mlcicd.py": shadow, "numpy.py": shadow, "pandas/__init__.py": shadow},
+        "graded",
+        c.full,
+        reason="only notebooks are",
+    )
     return c
 
 
@@ -181,95 +203,245 @@ def kernel_corpus(lab: str, course: Path) -> Corpus:
     root = str(course)
     c.add("complete", _text(_nb(lab)), "graded", full)
     c.add("same_again", _text(_nb(lab)), "graded", full)
-    c.add("loop", sample_class.infinite_loop(lab, REPO_ROOT).encode(), "graded", spec["infinite_loop"]["score"],
-          reason="time limit")
+    c.add(
+        "loop",
+        sample_class.infinite_loop(lab, REPO_ROOT).encode(),
+        "graded",
+        spec["infinite_loop"]["score"],
+        reason="time limit",
+    )
     c.add("cheat", sample_class.cheat(lab, REPO_ROOT).encode(), "graded", spec["cheat"]["score"])
     c.add("rebinding", sample_class.rebinding(lab, REPO_ROOT).encode(), "graded", spec["cheat"]["score"])
     cheat_cells = spec["cheat"]["cells"]
     nb = _nb(lab)
     for gid, text in cheat_cells.items():
-        _cell(nb, gid).source = ("import contextlib, mlcicd.grading\n"
-                                 "mlcicd.grading.reference_disabled = lambda *t: contextlib.nullcontext()\n" + text)
+        _cell(nb, gid).source = (
+            "import contextlib, mlcicd.grading\n"
+            "mlcicd.grading.reference_disabled = lambda *t: contextlib.nullcontext()\n" + text
+        )
     c.add("patched_guard_module", _text(nb), "graded", spec["cheat"]["score"], reason="mlcicd.grading")
     # tricks that would lift a partial submission's score if they worked
-    c.add("custom_exc", _with_new_cell(lab, "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n",
-                                       "partial"), "graded", partial, reason="custom exception handler")
-    c.add("showtraceback", _with_new_cell(lab, "ip = get_ipython()\nip._showtraceback = lambda *a, **k: None\n"
-                                               "type(ip).showtraceback = lambda *a, **k: None\n", "partial"),
-          "graded", partial, reason="showtraceback")
-    c.add("pre_run_hook", _with_new_cell(lab, (
-        "from IPython.display import display\n"
-        "def _fake(info):\n    display(1.0)\n"
-        "get_ipython().events.register('pre_run_cell', _fake)\n"
-        "get_ipython().events.register('post_run_cell', lambda result: print(1.0))\n"), "partial"),
-        "graded", partial, reason="IPython event")
-    c.add("patched_builtins", _with_new_cell(lab, (
-        "import builtins\nbuiltins.abs = lambda x: 0\n"
-        "builtins.AssertionError = type('Nothing', (Exception,), {})\n"), "partial"),
-        "graded", partial, reason="builtins")
-    c.add("shadow_builtins", _with_new_cell(lab, "type = lambda obj: str\nabs = lambda x: 0\nall = any\n", "partial"),
-          "graded", partial)
+    c.add(
+        "custom_exc",
+        _with_new_cell(lab, "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n", "partial"),
+        "graded",
+        partial,
+        reason="custom exception handler",
+    )
+    c.add(
+        "showtraceback",
+        _with_new_cell(
+            lab,
+            "ip = get_ipython()\nip._showtraceback = lambda *a, **k: None\n"
+            "type(ip).showtraceback = lambda *a, **k: None\n",
+            "partial",
+        ),
+        "graded",
+        partial,
+        reason="showtraceback",
+    )
+    c.add(
+        "pre_run_hook",
+        _with_new_cell(
+            lab,
+            (
+                "from IPython.display import display\n"
+                "def _fake(info):\n    display(1.0)\n"
+                "get_ipython().events.register('pre_run_cell', _fake)\n"
+                "get_ipython().events.register('post_run_cell', lambda result: print(1.0))\n"
+            ),
+            "partial",
+        ),
+        "graded",
+        partial,
+        reason="IPython event",
+    )
+    c.add(
+        "patched_builtins",
+        _with_new_cell(
+            lab,
+            (
+                "import builtins\nbuiltins.abs = lambda x: 0\n"
+                "builtins.AssertionError = type('Nothing', (Exception,), {})\n"
+            ),
+            "partial",
+        ),
+        "graded",
+        partial,
+        reason="builtins",
+    )
+    c.add(
+        "shadow_builtins",
+        _with_new_cell(lab, "type = lambda obj: str\nabs = lambda x: 0\nall = any\n", "partial"),
+        "graded",
+        partial,
+    )
     # psi() itself patches abs() while a test calls it: both psi test cells must fail
-    c.add("patch_during_test", _with_replaced(lab, psi, "    return float(np.sum", (
-        "    import builtins\n    builtins.abs = lambda x: 0\n    return float(np.sum"), "partial"),
-        "graded", partial - _points_of(lab, "psi"), reason="code called by the test changed builtins.abs")
+    c.add(
+        "patch_during_test",
+        _with_replaced(
+            lab,
+            psi,
+            "    return float(np.sum",
+            ("    import builtins\n    builtins.abs = lambda x: 0\n    return float(np.sum"),
+            "partial",
+        ),
+        "graded",
+        partial - _points_of(lab, "psi"),
+        reason="code called by the test changed builtins.abs",
+    )
     c.add("always_equal", sample_class.always_equal(lab, REPO_ROOT).encode(), "graded", full - _mcq_points(lab))
-    c.add("stderr_warning", _with_replaced(lab, psi, "    return float(np.sum", (
-        "    import sys, warnings\n    print('psi: computing', file=sys.stderr)\n"
-        "    warnings.warn('a library warning')\n    return float(np.sum")), "graded", full)
+    c.add(
+        "stderr_warning",
+        _with_replaced(
+            lab,
+            psi,
+            "    return float(np.sum",
+            (
+                "    import sys, warnings\n    print('psi: computing', file=sys.stderr)\n"
+                "    warnings.warn('a library warning')\n    return float(np.sum"
+            ),
+        ),
+        "graded",
+        full,
+    )
     c.add("input", _with_new_cell(lab, "name = input('Your name? ')\n"), "graded", full)
     c.add("sys_exit", _with_new_cell(lab, "import sys\nsys.exit(3)\n"), "graded", full)
     c.add("quit", _with_new_cell(lab, "quit()\n"), "graded", full)
     c.add("os_exit", _with_new_cell(lab, "import os\nos._exit(1)\n"), "graded", full, reason="kernel died")
-    c.add("sigkill", _with_new_cell(lab, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"), "graded", full,
-          reason="kernel died")
-    c.add("ignores_sigint", _with_new_cell(lab, "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                                                "while True:\n    pass\n"), "graded", full,
-          reason="did not stop when interrupted")
+    c.add(
+        "sigkill",
+        _with_new_cell(lab, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"),
+        "graded",
+        full,
+        reason="kernel died",
+    )
+    c.add(
+        "ignores_sigint",
+        _with_new_cell(lab, "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"),
+        "graded",
+        full,
+        reason="did not stop when interrupted",
+    )
     c.add("huge_output", _with_new_cell(lab, "print('x' * 30_000_000)\n"), "graded", full, reason="bytes")
-    c.add("background", _with_new_cell(lab, (
-        "import subprocess, threading, time\n"
-        "sleeper = subprocess.Popen(['sleep', '600'])\n"
-        "threading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n"
-        "subprocess.Popen(['sh', '-c', 'nohup sleep 600 >/dev/null 2>&1 &'])\n")), "graded", full)
-    c.add("fork_many", _with_new_cell(lab, (
-        "import subprocess\nchildren = []\n"
-        "try:\n    for _ in range(500):\n        children.append(subprocess.Popen(['sleep', '30']))\n"
-        "finally:\n    print(len(children), 'processes started')\n")), "graded", full)
+    c.add(
+        "background",
+        _with_new_cell(
+            lab,
+            (
+                "import subprocess, threading, time\n"
+                "sleeper = subprocess.Popen(['sleep', '600'])\n"
+                "threading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n"
+                "subprocess.Popen(['sh', '-c', 'nohup sleep 600 >/dev/null 2>&1 &'])\n"
+            ),
+        ),
+        "graded",
+        full,
+    )
+    c.add(
+        "fork_many",
+        _with_new_cell(
+            lab,
+            (
+                "import subprocess\nchildren = []\n"
+                "try:\n    for _ in range(500):\n        children.append(subprocess.Popen(['sleep', '30']))\n"
+                "finally:\n    print(len(children), 'processes started')\n"
+            ),
+        ),
+        "graded",
+        full,
+    )
     c.add("memory_hog", _with_new_cell(lab, "hog = bytearray(16 * 1024 ** 3)\n"), "graded", full)
     # reaching outside the kernel's own folder
-    c.add("read_source", _with_new_cell(lab, (
-        f"for path in ['{root}/source/{lab}/{lab}.ipynb', '{root}/release/{lab}/{lab}.ipynb',\n"
-        f"             '{root}/gradebook.db', '{root}/submitted/victim/{lab}/{lab}.ipynb']:\n"
-        "    try:\n        print(open(path).read()[:100000])\n"
-        "    except OSError as error:\n        print('cannot read', path, type(error).__name__)\n")), "graded", full)
-    c.add("rewrite_gradebook", _with_new_cell(lab, (
-        "import sqlite3\n"
-        f"db = sqlite3.connect('file:{root}/gradebook.db?mode=rw', uri=True)\n"
-        "db.execute(\"update grade set auto_score = 0\")\ndb.commit()\n")), "graded", full)
-    c.add("append_config", _with_new_cell(lab, (
-        f"with open('{root}/nbgrader_config.py', 'a') as config:\n"
-        "    config.write('\\nimport os; os.system(\"touch /tmp/pwned\")\\n')\n")), "graded", full)
-    c.add("write_outside", _with_new_cell(lab, (
-        "import os, pathlib\n"
-        "for place in ['/tmp/mlcicd-escaped', os.path.expanduser('~/mlcicd-escaped'),\n"
-        f"              '{root}/mlcicd-escaped', '{root}/source/{lab}/escaped.py']:\n"
-        "    try:\n        pathlib.Path(place).write_text('escaped')\n"
-        "    except OSError as error:\n        print('cannot write', place, type(error).__name__)\n")), "graded", full)
-    c.add("network", _with_new_cell(lab, (
-        "import socket\ntry:\n"
-        "    socket.create_connection(('127.0.0.1', __LISTEN_PORT__), timeout=2).sendall(b'leaked')\n"
-        "except OSError as error:\n    print('no network:', type(error).__name__)\n")), "graded", full)
-    c.add("watch_hidden", _with_new_cell(lab, (
-        "import linecache\n"
-        "def _spy(info):\n    print(info.raw_cell)\n"
-        "get_ipython().events.register('pre_run_cell', _spy)\n"
-        "get_ipython().events.register('pre_execute', lambda: print(get_ipython().user_ns.get('_ih')))\n")),
-        "graded", full, reason="IPython event")
+    c.add(
+        "read_source",
+        _with_new_cell(
+            lab,
+            (
+                f"for path in ['{root}/source/{lab}/{lab}.ipynb', '{root}/release/{lab}/{lab}.ipynb',\n"
+                f"             '{root}/gradebook.db', '{root}/submitted/victim/{lab}/{lab}.ipynb']:\n"
+                "    try:\n        print(open(path).read()[:100000])\n"
+                "    except OSError as error:\n        print('cannot read', path, type(error).__name__)\n"
+            ),
+        ),
+        "graded",
+        full,
+    )
+    c.add(
+        "rewrite_gradebook",
+        _with_new_cell(
+            lab,
+            (
+                "import sqlite3\n"
+                f"db = sqlite3.connect('file:{root}/gradebook.db?mode=rw', uri=True)\n"
+                'db.execute("update grade set auto_score = 0")\ndb.commit()\n'
+            ),
+        ),
+        "graded",
+        full,
+    )
+    c.add(
+        "append_config",
+        _with_new_cell(
+            lab,
+            (
+                f"with open('{root}/nbgrader_config.py', 'a') as config:\n"
+                "    config.write('\\nimport os; os.system(\"touch /tmp/pwned\")\\n')\n"
+            ),
+        ),
+        "graded",
+        full,
+    )
+    c.add(
+        "write_outside",
+        _with_new_cell(
+            lab,
+            (
+                "import os, pathlib\n"
+                "for place in ['/tmp/mlcicd-escaped', os.path.expanduser('~/mlcicd-escaped'),\n"
+                f"              '{root}/mlcicd-escaped', '{root}/source/{lab}/escaped.py']:\n"
+                "    try:\n        pathlib.Path(place).write_text('escaped')\n"
+                "    except OSError as error:\n        print('cannot write', place, type(error).__name__)\n"
+            ),
+        ),
+        "graded",
+        full,
+    )
+    c.add(
+        "network",
+        _with_new_cell(
+            lab,
+            (
+                "import socket\ntry:\n"
+                "    socket.create_connection(('127.0.0.1', __LISTEN_PORT__), timeout=2).sendall(b'leaked')\n"
+                "except OSError as error:\n    print('no network:', type(error).__name__)\n"
+            ),
+        ),
+        "graded",
+        full,
+    )
+    c.add(
+        "watch_hidden",
+        _with_new_cell(
+            lab,
+            (
+                "import linecache\n"
+                "def _spy(info):\n    print(info.raw_cell)\n"
+                "get_ipython().events.register('pre_run_cell', _spy)\n"
+                "get_ipython().events.register('pre_execute', lambda: print(get_ipython().user_ns.get('_ih')))\n"
+            ),
+        ),
+        "graded",
+        full,
+        reason="IPython event",
+    )
     nb = _nb(lab)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import linecache, sys\nprint(In)\nprint([''.join(v[2]) for v in linecache.cache.values()])\n"
-        "print({k: v for k, v in globals().items() if not k.startswith('_')})\n"))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import linecache, sys\nprint(In)\nprint([''.join(v[2]) for v in linecache.cache.values()])\n"
+            "print({k: v for k, v in globals().items() if not k.startswith('_')})\n"
+        )
+    )
     c.add("read_history", _text(nb), "graded", full)
     return c
 
@@ -310,13 +482,22 @@ def _escaped_processes() -> list[str]:
             pid = procs[pid][0]
         return False
 
-    return [f"{pid} {info}" for pid, info in procs.items()
-            if FIRST_SANDBOX_UID <= info[1] <= LAST_SANDBOX_UID and not inside_bwrap(pid)]
+    return [
+        f"{pid} {info}"
+        for pid, info in procs.items()
+        if FIRST_SANDBOX_UID <= info[1] <= LAST_SANDBOX_UID and not inside_bwrap(pid)
+    ]
 
 
 def mlcicd_grade(course: Path, *args: str, timeout: float = 1500) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "mlcicd"), "grade", *args], cwd=course,
-                          env=course_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "mlcicd"), "grade", *args],
+        cwd=course,
+        env=course_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def read_report(course: Path, lab: str) -> dict[str, dict]:
@@ -383,10 +564,15 @@ class CorpusChecks:
         for student, (_files, status, score, reason) in g.corpus.entries.items():
             row = g.rows[student]
             got_score = float(row["score"]) if row["score"] else None
-            if row["status"] != status or (score is not None and got_score != score) or \
-                    (reason and not re.search(reason, row["reason"])):
-                wrong.append(f"{student}: expected {status} {score} /{reason}/, got {row['status']} {got_score} "
-                             f"reason={row['reason'][:300]!r}")
+            if (
+                row["status"] != status
+                or (score is not None and got_score != score)
+                or (reason and not re.search(reason, row["reason"]))
+            ):
+                wrong.append(
+                    f"{student}: expected {status} {score} /{reason}/, got {row['status']} {got_score} "
+                    f"reason={row['reason'][:300]!r}"
+                )
         assert not wrong, "\n".join(wrong)
 
     def test_rejections_name_the_student_and_the_file(self, g):
@@ -453,14 +639,20 @@ class TestKernelCorpus(CorpusChecks):
 
     def test_no_hidden_test_reaches_an_output_and_the_feedback_has_none(self, g):
         source = sample_class.source_notebook(g.lab, REPO_ROOT)
-        hidden = {line.strip() for cell in source.cells for block in HIDDEN.findall(cell.source)
-                  for line in block.splitlines() if len(line.strip()) >= 16}
+        hidden = {
+            line.strip()
+            for cell in source.cells
+            for block in HIDDEN.findall(cell.source)
+            for line in block.splitlines()
+            if len(line.strip()) >= 16
+        }
         visible = {line.strip() for cell in source.cells for line in HIDDEN.sub("", cell.source).splitlines()}
         hidden -= visible
         assert hidden
         for student in ("watch_hidden", "read_history", "read_source"):
-            outputs = json.dumps([c.get("outputs", []) for c in g.autograded(student).cells
-                                  if not sample_class.is_test_cell(c)])
+            outputs = json.dumps(
+                [c.get("outputs", []) for c in g.autograded(student).cells if not sample_class.is_test_cell(c)]
+            )
             leaked = [line for line in hidden if json.dumps(line)[1:-1] in outputs]
             assert not leaked, f"{student}: hidden lines in outputs: {leaked[:3]}"
         run_nbgrader(g.course, "generate_feedback", g.lab, "--force")
@@ -529,7 +721,13 @@ class TestCommandLine:
         for tool in ("python", "python3"):
             os.symlink(sys.executable, bin_dir / tool)
         env["PATH"] = f"{bin_dir}:{Path(sys.executable).parent}:/usr/local/sbin"  # no /usr/bin: no bwrap
-        proc = subprocess.run([str(Path(sys.executable).parent / "mlcicd"), "grade", "lab1_versioning"], cwd=course,
-                              env=env, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [str(Path(sys.executable).parent / "mlcicd"), "grade", "lab1_versioning"],
+            cwd=course,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == 2, proc.stdout + proc.stderr
         assert "apt-get install bubblewrap" in proc.stderr and "--no-sandbox" in proc.stderr

@@ -56,14 +56,30 @@ def postgres_url():
     port = _free_port()
 
     def run(*command: str) -> None:
-        proc = subprocess.run(_as_server_user([str(binaries / command[0]), *command[1:]], folder), cwd=folder,
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            _as_server_user([str(binaries / command[0]), *command[1:]], folder),
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0, f"{command[0]} failed:\n{proc.stdout}\n{proc.stderr}"
 
     data = folder / "data"
     run("initdb", "-D", str(data), "-U", "mlcicd", "--auth=trust", "-E", "UTF8", "--no-instructions")
-    run("pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
-        "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}", "start")
+    run(
+        "pg_ctl",
+        "-D",
+        str(data),
+        "-l",
+        str(folder / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}",
+        "start",
+    )
     try:
         import psycopg
 
@@ -76,16 +92,24 @@ def postgres_url():
 
 
 def mlcicd_grade(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", "20", "--jobs", "2", *args],
-                          cwd=course, env=course_env(), capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", "20", "--jobs", "2", *args],
+        cwd=course,
+        env=course_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def scores(db_url: str) -> dict[str, dict[str, float]]:
     from nbgrader.api import Gradebook
 
     with Gradebook(db_url) as gb:
-        return {s.student.id: {g.name: g.auto_score for nb in s.notebooks for g in nb.grades}
-                for s in gb.assignment_submissions(LAB)}
+        return {
+            s.student.id: {g.name: g.auto_score for nb in s.notebooks for g in nb.grades}
+            for s in gb.assignment_submissions(LAB)
+        }
 
 
 def graded_class(dest: Path, *db: str) -> Path:

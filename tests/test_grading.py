@@ -60,15 +60,24 @@ class GradedLab:
     def __init__(self, lab: str, root: Path):
         self.lab, self.root = lab, root
         copy_course(root)
-        self.committed_release = {p.relative_to(REPO_ROOT / "release" / lab): p.read_bytes()
-                                  for p in sorted((REPO_ROOT / "release" / lab).rglob("*")) if p.is_file()}
+        self.committed_release = {
+            p.relative_to(REPO_ROOT / "release" / lab): p.read_bytes()
+            for p in sorted((REPO_ROOT / "release" / lab).rglob("*"))
+            if p.is_file()
+        }
         shutil.rmtree(root / "release" / lab)
         run_nbgrader(root, "generate_assignment", lab, "--force")
         self.spec = sample_class.load_spec(lab, REPO_ROOT)
         for student, build in SUBMISSIONS.items():
             sample_class.write_submission(root, student, lab, build(lab, REPO_ROOT))
-        self.run = subprocess.run([str(Path(sys.executable).parent / "mlcicd"), "grade", lab, "--timeout", TIMEOUT],
-                                  cwd=root, env=course_env(), capture_output=True, text=True, timeout=1500)
+        self.run = subprocess.run(
+            [str(Path(sys.executable).parent / "mlcicd"), "grade", lab, "--timeout", TIMEOUT],
+            cwd=root,
+            env=course_env(),
+            capture_output=True,
+            text=True,
+            timeout=1500,
+        )
         if self.run.returncode != 0:
             raise AssertionError(f"mlcicd grade failed:\n{self.run.stdout}\n{self.run.stderr}")
         with open(root / "reports" / lab / "status.csv", newline="", encoding="utf-8") as handle:
@@ -99,8 +108,11 @@ class GradedLab:
 
 
 def _source_cells(lab: str) -> dict:
-    return {sample_class.nbgrader_meta(c)["grade_id"]: c for c in sample_class.source_notebook(lab, REPO_ROOT).cells
-            if sample_class.nbgrader_meta(c)}
+    return {
+        sample_class.nbgrader_meta(c)["grade_id"]: c
+        for c in sample_class.source_notebook(lab, REPO_ROOT).cells
+        if sample_class.nbgrader_meta(c)
+    }
 
 
 def _visible_text(path: Path) -> str:
@@ -127,11 +139,18 @@ class GradingChecks:
 
     def test_regenerated_release_is_byte_identical_to_the_committed_one(self, g):
         lab = g.lab
-        fresh = {p.relative_to(g.root / "release" / lab): p.read_bytes()
-                 for p in sorted((g.root / "release" / lab).rglob("*")) if p.is_file()}
-        assert sorted(fresh) == sorted(g.committed_release), "the files in release/ differ from a fresh generate_assignment"
+        fresh = {
+            p.relative_to(g.root / "release" / lab): p.read_bytes()
+            for p in sorted((g.root / "release" / lab).rglob("*"))
+            if p.is_file()
+        }
+        assert sorted(fresh) == sorted(g.committed_release), (
+            "the files in release/ differ from a fresh generate_assignment"
+        )
         for name, content in fresh.items():
-            assert content == g.committed_release[name], f"release/{lab}/{name} is stale: run generate_assignment --force"
+            assert content == g.committed_release[name], (
+                f"release/{lab}/{name} is stale: run generate_assignment --force"
+            )
 
     def test_solution_earns_full_marks_and_untouched_release_earns_zero(self, g):
         lab = g.lab
@@ -157,7 +176,9 @@ class GradingChecks:
         gone = sample_class.deleted_test_id(lab, REPO_ROOT)
         assert g.grades["deleted"].get(gone) == 0.0, f"{gone} must be graded and score 0, got {g.grades['deleted']}"
         assert g.autograded_score("deleted") == g.spec["partial"]["score"]
-        restored = [c for c in g.autograded_notebook("deleted").cells if sample_class.nbgrader_meta(c).get("grade_id") == gone]
+        restored = [
+            c for c in g.autograded_notebook("deleted").cells if sample_class.nbgrader_meta(c).get("grade_id") == gone
+        ]
         assert len(restored) == 1 and "added back by nbgrader" in restored[0].source
 
     def test_invalid_json_notebook_is_reported_by_student_and_notebook_and_the_others_are_graded(self, g):
@@ -170,8 +191,11 @@ class GradingChecks:
 
     def test_infinite_loop_is_cut_by_the_timeout_and_the_other_parts_are_graded(self, g):
         assert g.autograded_score("loop") == g.spec["infinite_loop"]["score"], g.grades["loop"]
-        looped = [c for c in g.autograded_notebook("loop").cells
-                  if sample_class.nbgrader_meta(c).get("grade_id") == g.spec["infinite_loop"]["cell"]][0]
+        looped = next(
+            c
+            for c in g.autograded_notebook("loop").cells
+            if sample_class.nbgrader_meta(c).get("grade_id") == g.spec["infinite_loop"]["cell"]
+        )
         errors = [o for o in looped.get("outputs", []) if o.get("output_type") == "error"]
         assert errors, "the looping cell should end with an error (interrupted by the timeout)"
 
@@ -184,7 +208,9 @@ class GradingChecks:
 
     def test_always_equal_answers_earn_no_multiple_choice_points(self, g):
         assert g.autograded_score("always_equal") == g.spec["always_equal"]["score"], g.grades["always_equal"]
-        mcq = [gid for gid in sample_class.test_points(sample_class.source_notebook(g.lab, REPO_ROOT)) if "-mcq-" in gid]
+        mcq = [
+            gid for gid in sample_class.test_points(sample_class.source_notebook(g.lab, REPO_ROOT)) if "-mcq-" in gid
+        ]
         assert mcq and all(g.grades["always_equal"][gid] == 0 for gid in mcq), g.grades["always_equal"]
 
     def test_feedback_html_has_no_hidden_test_source(self, g):
@@ -210,12 +236,22 @@ class GradingChecks:
         with open(g.root / "grades.csv", newline="", encoding="utf-8") as handle:
             rows = {r["student_id"]: r for r in csv.DictReader(handle) if r["assignment"] == lab}
         full = sample_class.max_autograded(lab, REPO_ROOT)
-        points = sum(float(sample_class.nbgrader_meta(c)["points"]) for c in _source_cells(lab).values()
-                     if sample_class.nbgrader_meta(c).get("grade"))
-        expected = {"complete": full, "blank": 0.0, "partial": g.spec["partial"]["score"],
-                    "edited": g.spec["partial"]["score"], "deleted": g.spec["partial"]["score"],
-                    "loop": g.spec["infinite_loop"]["score"], "cheat": g.spec["cheat"]["score"],
-                    "rebinding": g.spec["rebinding"]["score"], "always_equal": g.spec["always_equal"]["score"]}
+        points = sum(
+            float(sample_class.nbgrader_meta(c)["points"])
+            for c in _source_cells(lab).values()
+            if sample_class.nbgrader_meta(c).get("grade")
+        )
+        expected = {
+            "complete": full,
+            "blank": 0.0,
+            "partial": g.spec["partial"]["score"],
+            "edited": g.spec["partial"]["score"],
+            "deleted": g.spec["partial"]["score"],
+            "loop": g.spec["infinite_loop"]["score"],
+            "cheat": g.spec["cheat"]["score"],
+            "rebinding": g.spec["rebinding"]["score"],
+            "always_equal": g.spec["always_equal"]["score"],
+        }
         got = {student: float(rows[student]["score"]) for student in expected}
         assert got == expected
         assert {float(rows[s]["max_score"]) for s in expected} == {points}, "max_score includes the hand-graded points"
@@ -226,8 +262,13 @@ class TestDemo:
 
     def test_demo_without_labs_says_so_and_succeeds(self, tmp_path):
         shutil.copy2(REPO_ROOT / "nbgrader_config.py", tmp_path)
-        proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "demo.py"), "--root", str(tmp_path)],
-                              env=course_env(), capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, str(REPO_ROOT / "scripts" / "demo.py"), "--root", str(tmp_path)],
+            env=course_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "no labs in source/" in proc.stdout and "Nothing was generated" in proc.stdout
 
@@ -239,11 +280,19 @@ class TestDemo:
         full = sample_class.max_autograded(lab, REPO_ROOT)
         partial = sample_class.load_spec(lab, REPO_ROOT)["partial"]["score"]
         for _ in range(2):
-            proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "demo.py"), "--root", str(tmp_path), lab],
-                                  env=course_env(), capture_output=True, text=True, timeout=900)
+            proc = subprocess.run(
+                [sys.executable, str(REPO_ROOT / "scripts" / "demo.py"), "--root", str(tmp_path), lab],
+                env=course_env(),
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
             assert proc.returncode == 0, proc.stdout + proc.stderr
-            table = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines()
-                     if line.split() and line.split()[0] in sample_class.SAMPLE_CLASS}
+            table = {
+                line.split()[0]: line.split()[1:]
+                for line in proc.stdout.splitlines()
+                if line.split() and line.split()[0] in sample_class.SAMPLE_CLASS
+            }
             assert table["amara"] == [f"{full:g}", "/", f"{full:g}"], proc.stdout
             assert table["bruno"] == [f"{partial:g}", "/", f"{full:g}"], proc.stdout
             assert table["chen"] == ["0", "/", f"{full:g}"], proc.stdout

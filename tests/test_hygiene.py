@@ -93,12 +93,16 @@ def test_every_dependency_is_pinned_exactly():
     runtime = _pins(REPO_ROOT / "binder" / "requirements.txt")
     cluster = _pins(REPO_ROOT / "requirements-cluster.txt")
     test = _pins(REPO_ROOT / "requirements-test.txt")
-    assert not set(runtime) & set(test) and not set(runtime) & set(cluster) and not set(cluster) & set(test), \
+    assert not set(runtime) & set(test) and not set(runtime) & set(cluster) and not set(cluster) & set(test), (
         "a package is pinned twice"
+    )
     for requirement in project["dependencies"]:
         name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[ ;]", requirement)[0]).lower()
         assert name in runtime, f"runtime dependency {name} has no pin in binder/requirements.txt"
-    for group, pins, path in (("test", test, "requirements-test.txt"), ("cluster", cluster, "requirements-cluster.txt")):
+    for group, pins, path in (
+        ("test", test, "requirements-test.txt"),
+        ("cluster", cluster, "requirements-cluster.txt"),
+    ):
         for requirement in project["optional-dependencies"][group]:
             name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[ ;]", requirement)[0]).lower()
             assert name in pins, f"{group} dependency {name} has no pin in {path}"

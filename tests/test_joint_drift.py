@@ -1,7 +1,6 @@
 """mlcicd.joint_drift: a correlation flip leaves the marginals alone and a domain classifier still sees it."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from mlcicd.drift import column_drift

@@ -24,8 +24,11 @@ def _spec_variants() -> dict:
 
 def _test_cells() -> dict[str, tuple[str, float]]:
     nb = sample_class.source_notebook(LAB, REPO_ROOT)
-    return {sample_class.nbgrader_meta(c)["grade_id"]: (c.source, float(sample_class.nbgrader_meta(c)["points"]))
-            for c in nb.cells if sample_class.nbgrader_meta(c).get("grade_id") in TEST_IDS}
+    return {
+        sample_class.nbgrader_meta(c)["grade_id"]: (c.source, float(sample_class.nbgrader_meta(c)["points"]))
+        for c in nb.cells
+        if sample_class.nbgrader_meta(c).get("grade_id") in TEST_IDS
+    }
 
 
 @pytest.mark.parametrize("name", list(_spec_variants()))

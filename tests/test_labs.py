@@ -56,7 +56,9 @@ def _text_files(*folders: str) -> list[Path]:
     for folder in folders:
         root = REPO_ROOT / folder
         if root.is_dir():
-            files += [p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts]
+            files += [
+                p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts
+            ]
     return files
 
 
@@ -77,11 +79,14 @@ def test_heading_points_equal_the_points_of_the_graded_cells_below_them(lab):
     graded_ids = [_meta(c)["grade_id"] for c in nb.cells if _meta(c).get("grade")]
     points = {_meta(c)["grade_id"]: float(_meta(c)["points"]) for c in nb.cells if _meta(c).get("grade")}
     listed = [gid for _, _, ids in parts for gid in ids]
-    assert sorted(listed) == sorted(graded_ids), f"{lab}: graded cells outside any Part: {set(graded_ids) - set(listed)}"
+    assert sorted(listed) == sorted(graded_ids), (
+        f"{lab}: graded cells outside any Part: {set(graded_ids) - set(listed)}"
+    )
     for letter, heading_points, ids in parts:
         assert ids, f"{lab}: Part {letter} has no graded cell"
         assert sum(points[g] for g in ids) == heading_points, (
-            f"{lab}: Part {letter} says {heading_points} points, its graded cells give {sum(points[g] for g in ids)}")
+            f"{lab}: Part {letter} says {heading_points} points, its graded cells give {sum(points[g] for g in ids)}"
+        )
     title = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")]
     total = re.search(r"Total: (\d+) points \((\d+) autograded, (\d+) graded by hand\)", title[0].source)
     assert total, f"{lab}: the title cell must state 'Total: N points (A autograded, M graded by hand)'"
@@ -92,7 +97,9 @@ def test_heading_points_equal_the_points_of_the_graded_cells_below_them(lab):
 @pytest.mark.parametrize("lab", LABS)
 def test_cells_follow_the_lab_conventions(lab):
     nb = _source(lab)
-    h1 = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("# ")]
+    h1 = [
+        line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("# ")
+    ]
     assert len(h1) == 1, f"{lab}: expected exactly one H1, found {h1}"
     ids = [_meta(c)["grade_id"] for c in nb.cells if _meta(c)]
     assert len(ids) == len(set(ids)), f"{lab}: duplicate grade_id"
@@ -105,18 +112,24 @@ def test_cells_follow_the_lab_conventions(lab):
         assert GRADE_ID.match(gid), f"{lab}: grade_id {gid!r} is not '<topic>-<what>-solution|tests|answers|answer'"
         if sample_class.is_test_cell(cell):
             first = cell.source.splitlines()[0]
-            assert re.fullmatch(r'"""[A-Z].*\."""', first), f"{lab}/{gid}: test cell must start with a one-line docstring"
+            assert re.fullmatch(r'"""[A-Z].*\."""', first), (
+                f"{lab}/{gid}: test cell must start with a one-line docstring"
+            )
             assert len(HIDDEN.findall(cell.source)) == 1, f"{lab}/{gid}: expected one hidden-test block"
             visible = HIDDEN.sub("", cell.source)
             assert "assert " in visible, f"{lab}/{gid}: no visible check"
             for line in cell.source.splitlines():
                 if line.lstrip().startswith("assert ") and not line.rstrip().endswith("\\"):
-                    assert re.search(r'(?<!=)[,] *f?["\']', line), f"{lab}/{gid}: assert without a message: {line.strip()}"
+                    assert re.search(r'(?<!=)[,] *f?["\']', line), (
+                        f"{lab}/{gid}: assert without a message: {line.strip()}"
+                    )
         elif meta.get("solution") and cell.cell_type == "code":
             begin = [line for line in cell.source.splitlines() if "### BEGIN SOLUTION" in line]
             assert len(begin) == 1, f"{lab}/{gid}: expected one solution region"
             if "def " in cell.source:
-                assert begin[0].startswith("    "), f"{lab}/{gid}: the solution region must sit inside the function body"
+                assert begin[0].startswith("    "), (
+                    f"{lab}/{gid}: the solution region must sit inside the function body"
+                )
         elif meta.get("solution") and meta.get("grade"):
             manual.append(cell)
     assert len(manual) == 1, f"{lab}: expected one manually graded open question, found {len(manual)}"
@@ -137,8 +150,9 @@ def test_multiple_choice_keys_are_checked_only_in_hidden_tests(lab):
         assert len(tests) == 1, f"{lab}: Q{number} needs exactly one test cell"
         visible = HIDDEN.sub("", tests[0].source)
         assert not re.search(rf'answer_q{number} == "', visible), f"{lab}: the key of Q{number} is in the visible part"
-        assert re.search(rf'answer_q{number} == "[A-D]"', HIDDEN.findall(tests[0].source)[0]), \
+        assert re.search(rf'answer_q{number} == "[A-D]"', HIDDEN.findall(tests[0].source)[0]), (
             f"{lab}: Q{number}'s key is not checked in the hidden block"
+        )
 
 
 def test_no_hidden_test_answer_key_or_rubric_leaks_into_release_notebooks_or_src():
@@ -193,7 +207,9 @@ def test_validator_passes_source_without_stderr_and_fails_every_release_test(lab
     source = Validator(validate_all=True).validate(str(REPO_ROOT / "source" / lab / f"{lab}.ipynb"))
     assert source == {}, f"{lab}: the source does not validate cleanly: {json.dumps(source)[:2000]}"
     inverted = Validator(invert=True).validate(str(_release_path(lab)))
-    assert inverted == {}, f"{lab}: release tests pass without an answer: {[c['source'][:80] for c in inverted.get('passed', [])]}"
+    assert inverted == {}, (
+        f"{lab}: release tests pass without an answer: {[c['source'][:80] for c in inverted.get('passed', [])]}"
+    )
     # Without invert, every graded cell of the untouched release fails: each test and the unanswered open question.
     failed = Validator().validate(str(_release_path(lab))).get("failed", [])
     n_graded = sum(1 for c in _source(lab).cells if _meta(c).get("grade"))
@@ -201,6 +217,7 @@ def test_validator_passes_source_without_stderr_and_fails_every_release_test(lab
 
 
 # ---------------------------------------------------------------- mlcicd.grading.reference_disabled
+
 
 def test_reference_disabled_blocks_module_functions_aliases_and_methods_then_restores_them():
     import mlcicd.drift
@@ -211,8 +228,11 @@ def test_reference_disabled_blocks_module_functions_aliases_and_methods_then_res
     sample = make_applications(200, seed=0)["income"]
     before = aliased_psi(sample, sample)
     with reference_disabled("mlcicd.drift"):
-        for call in (lambda: mlcicd.drift.psi(sample, sample), lambda: aliased_psi(sample, sample),
-                     lambda: mlcicd.drift.drift_report(sample.to_frame(), sample.to_frame())):
+        for call in (
+            lambda: mlcicd.drift.psi(sample, sample),
+            lambda: aliased_psi(sample, sample),
+            lambda: mlcicd.drift.drift_report(sample.to_frame(), sample.to_frame()),
+        ):
             with pytest.raises(ReferenceDisabledError, match="write the computation yourself"):
                 call()
         assert make_applications(3, seed=0).shape == (3, 8), "other modules keep working"
@@ -223,7 +243,6 @@ def test_reference_disabled_on_a_module_covers_what_it_re_exports_but_not_its_he
     """mlcicd.serving re-exports window_accuracy and Monitor from mlcicd.monitoring: a lab that disables
     mlcicd.serving must not let ``from mlcicd.monitoring import window_accuracy`` pass as the student's work."""
     import numpy as np
-
     import pandas as pd
 
     from mlcicd._checks import check_frame
@@ -245,11 +264,10 @@ def test_reference_disabled_restores_after_an_exception_and_can_target_one_metho
     from mlcicd.grading import ReferenceDisabledError, reference_disabled
     from mlcicd.registry import ModelRegistry
 
-    with pytest.raises(KeyError):
-        with reference_disabled("mlcicd.registry.ModelRegistry.rollback"):
-            with pytest.raises(ReferenceDisabledError):
-                ModelRegistry.rollback(None)
-            raise KeyError("boom")
+    with pytest.raises(KeyError), reference_disabled("mlcicd.registry.ModelRegistry.rollback"):
+        with pytest.raises(ReferenceDisabledError):
+            ModelRegistry.rollback(None)
+        raise KeyError("boom")
     with pytest.raises(Exception) as caught:
         ModelRegistry.rollback(None)
     assert not isinstance(caught.value, ReferenceDisabledError), "rollback must be restored after the exception"
@@ -259,9 +277,8 @@ def test_reference_disabled_restores_after_an_exception_and_can_target_one_metho
 def test_reference_disabled_refuses_unknown_targets_with_a_clear_message(target):
     from mlcicd.grading import reference_disabled
 
-    with pytest.raises(ValueError, match="mlcicd|attribute|importable"):
-        with reference_disabled(target):
-            pass
+    with pytest.raises(ValueError, match=r"mlcicd|attribute|importable"), reference_disabled(target):
+        pass
 
 
 def test_reference_disabled_leaves_inherited_and_library_code_alone():
@@ -278,6 +295,8 @@ def test_reference_disabled_leaves_inherited_and_library_code_alone():
         assert regex.compile("a", regex.I | regex.M).flags & regex.I
         demo_flag = enum.Flag("Demo", ["X", "Y"])
         assert demo_flag.X | demo_flag.Y
-    with pytest.raises(ValueError, match="not written in mlcicd"):
-        with reference_disabled("mlcicd.pipeline.Decision.__new__"):
-            pass
+    with (
+        pytest.raises(ValueError, match="not written in mlcicd"),
+        reference_disabled("mlcicd.pipeline.Decision.__new__"),
+    ):
+        pass

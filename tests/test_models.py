@@ -109,8 +109,10 @@ def test_a_random_forest_has_a_stable_fitted_fingerprint_that_follows_its_seed()
     df = make_applications(400, seed=0)
 
     def forest(seed):
-        return make_model().set_params(model=RandomForestClassifier(n_estimators=5, random_state=seed)).fit(
-            df[list(FEATURES)], df[LABEL].to_numpy()
+        return (
+            make_model()
+            .set_params(model=RandomForestClassifier(n_estimators=5, random_state=seed))
+            .fit(df[list(FEATURES)], df[LABEL].to_numpy())
         )
 
     assert fitted_fingerprint(forest(0)) == fitted_fingerprint(forest(0))  # no memory address in the digest

@@ -54,11 +54,16 @@ def test_a_missed_drift_counts_as_the_rest_of_the_stream():
     assert score.missed_rate == 1.0 and score.mean_delay == 6.0 and score.false_alarm_rate == 0.0
 
 
-@pytest.mark.parametrize("config, message", [
-    ([1, 2], "dict"), ({"test": "psi", "window": 2}, "threshold"), ({"test": "chi", "window": 2, "threshold": 1}, "one of"),
-    ({"test": "psi", "window": 0, "threshold": 1}, "positive integer"),
-    ({"test": "psi", "window": 2, "threshold": float("nan")}, "finite"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ([1, 2], "dict"),
+        ({"test": "psi", "window": 2}, "threshold"),
+        ({"test": "chi", "window": 2, "threshold": 1}, "one of"),
+        ({"test": "psi", "window": 0, "threshold": 1}, "positive integer"),
+        ({"test": "psi", "window": 2, "threshold": float("nan")}, "finite"),
+    ],
+)
 def test_a_bad_config_is_refused_with_what_to_fix(config, message):
     with pytest.raises(ValueError, match=message):
         mc.check_config(config)

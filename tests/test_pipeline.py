@@ -124,7 +124,9 @@ def test_test_gate_on_the_batch_promotes_a_valid_but_wrong_batch_the_golden_hold
     outcomes = {}
     for name, holdout in (("batch", None), ("golden", golden)):
         reg = ModelRegistry(tmp_path / name)
-        reg.promote(reg.register(train_model(train, seed=0), train_data=train, code_version="t"), "champion", reason="t")
+        reg.promote(
+            reg.register(train_model(train, seed=0), train_data=train, code_version="t"), "champion", reason="t"
+        )
         outcomes[name] = pipeline.run(buggy, reg, holdout=holdout, seed=0)
     assert statuses(outcomes["batch"]) == ["pass"] * 4
     assert "held-out rows of the batch" in outcomes["batch"].steps[2].reason
@@ -155,9 +157,11 @@ def test_skipping_retraining_shows_the_decay(seeded, drifted):
 
 
 def test_steps_run_in_yaml_order_and_test_before_train_fails():
-    text = SEED_PIPELINE_YAML.replace("Train Model\n    run: python train.py", "TMP").replace(
-        "Test Model\n    run: python test_model.py", "Train Model\n    run: python train.py"
-    ).replace("TMP", "Test Model\n    run: python test_model.py")
+    text = (
+        SEED_PIPELINE_YAML.replace("Train Model\n    run: python train.py", "TMP")
+        .replace("Test Model\n    run: python test_model.py", "Train Model\n    run: python train.py")
+        .replace("TMP", "Test Model\n    run: python test_model.py")
+    )
     pipeline = Pipeline.from_yaml(text)
     assert pipeline.names == ["Data Validation", "Test Model", "Train Model", "Deploy Model"]
     result = pipeline.run(make_stream(2, 200, seed=1))
@@ -166,8 +170,10 @@ def test_steps_run_in_yaml_order_and_test_before_train_fails():
 
 
 def test_deploy_without_a_test_step_is_refused(tmp_path):
-    text = "steps:\n  - name: Validate\n    run: python validate_data.py\n  - name: Train\n    run: python train.py\n" \
-           "  - name: Ship it\n    run: python deploy.py\n"
+    text = (
+        "steps:\n  - name: Validate\n    run: python validate_data.py\n  - name: Train\n    run: python train.py\n"
+        "  - name: Ship it\n    run: python deploy.py\n"
+    )
     result = Pipeline.from_yaml(text).run(make_stream(2, 200, seed=1), ModelRegistry(tmp_path))
     assert statuses(result) == ["pass", "pass", "fail"]
     assert "refusing to deploy" in result.steps[2].reason
@@ -256,7 +262,9 @@ def test_decide_truth_table(errors, drift, accuracy, expected):
 
 def test_decide_on_seeded_scenarios(reference):
     clean = make_stream(1, 2000, seed=11)
-    covariate = covariate_drift(clean, 0, shift={"income": -25.0, "credit_score": -80.0, "age": 12.0, "loan_amount": 8.0}, seed=1)
+    covariate = covariate_drift(
+        clean, 0, shift={"income": -25.0, "credit_score": -80.0, "age": 12.0, "loan_amount": 8.0}, seed=1
+    )
     broken = inject_fault(clean, "numbers_as_strings")
     for batch, expected in ((clean, "NO_ACTION"), (covariate, "RETRAIN"), (broken, "STOP")):
         errors = validate(batch)
@@ -267,8 +275,12 @@ def test_decide_on_seeded_scenarios(reference):
 
 def test_decide_does_not_retrain_on_input_drift_when_labelled_accuracy_is_fine(reference):
     model = train_model(make_stream(3, 500, seed=10), seed=0)
-    shifted = covariate_drift(make_stream(1, 2000, seed=12), 0, seed=2,
-                              shift={"income": -20.0, "credit_score": -60.0, "age": 8.0, "debt_to_income": 0.08})
+    shifted = covariate_drift(
+        make_stream(1, 2000, seed=12),
+        0,
+        seed=2,
+        shift={"income": -20.0, "credit_score": -60.0, "age": 8.0, "debt_to_income": 0.08},
+    )
     report = drift_report(reference, shifted, columns=list(FEATURES))
     accuracy = float((model.predict(shifted[list(FEATURES)]) == shifted[LABEL].to_numpy()).mean())
     assert report.dataset_drift and accuracy >= 0.8

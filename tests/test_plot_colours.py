@@ -6,15 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
 
-from mlcicd.plots import COLOURS, plot_metric_over_time, plot_rollback_timeline  # noqa: E402
-from mlcicd.registry import LogEntry  # noqa: E402
-from mlcicd.simulation import Action, ActionKind  # noqa: E402
+from mlcicd.plots import COLOURS, plot_metric_over_time, plot_rollback_timeline
+from mlcicd.registry import LogEntry
+from mlcicd.simulation import Action, ActionKind
 
 RED_GREEN = {to_hex(c) for c in ("red", "green", "lime", "tab:red", "tab:green")}
 
@@ -28,12 +28,28 @@ def close_figures():
 def _daily():
     days = np.arange(10)
     accuracy = np.where(days < 5, 0.85, 0.65)
-    return pd.DataFrame({"day": days, "accuracy": accuracy, "window_accuracy": accuracy,
-                         "cumulative_accuracy": accuracy,
-                         "model_version": [1] * 6 + [2] * 2 + [1] * 2, "alert": days >= 5,
-                         "actions": [(), (Action(ActionKind.DEPLOYED, 1, 1),), (), (), (),
-                                     (Action(ActionKind.RETRAINED, 2, 5),), (), (Action(ActionKind.ROLLED_BACK, 1, 7),),
-                                     (), ()]})
+    return pd.DataFrame(
+        {
+            "day": days,
+            "accuracy": accuracy,
+            "window_accuracy": accuracy,
+            "cumulative_accuracy": accuracy,
+            "model_version": [1] * 6 + [2] * 2 + [1] * 2,
+            "alert": days >= 5,
+            "actions": [
+                (),
+                (Action(ActionKind.DEPLOYED, 1, 1),),
+                (),
+                (),
+                (),
+                (Action(ActionKind.RETRAINED, 2, 5),),
+                (),
+                (Action(ActionKind.ROLLED_BACK, 1, 7),),
+                (),
+                (),
+            ],
+        }
+    )
 
 
 def _colours(ax) -> set[str]:
@@ -44,10 +60,15 @@ def _colours(ax) -> set[str]:
 
 
 def test_no_plot_uses_pure_red_or_green_and_all_colours_come_from_the_safe_palette():
-    log = [LogEntry(1, "t1", "promote", "champion", None, 1, "initial"),
-           LogEntry(2, "t2", "rollback", "champion", 1, 1, "alert")]
-    axes = [plot_metric_over_time(_daily(), threshold=0.8, drift_day=5), plot_rollback_timeline(_daily()),
-            plot_rollback_timeline(log)]
+    log = [
+        LogEntry(1, "t1", "promote", "champion", None, 1, "initial"),
+        LogEntry(2, "t2", "rollback", "champion", 1, 1, "alert"),
+    ]
+    axes = [
+        plot_metric_over_time(_daily(), threshold=0.8, drift_day=5),
+        plot_rollback_timeline(_daily()),
+        plot_rollback_timeline(log),
+    ]
     palette = {to_hex(c) for c in COLOURS.values()} | {to_hex("black")}
     for ax in axes:
         used = _colours(ax)
@@ -64,9 +85,11 @@ def test_deployment_retraining_and_rollback_differ_by_line_style_and_label_not_o
 
 
 def test_promotions_and_rollbacks_differ_by_marker_and_legend_and_the_axis_label_names_no_colour():
-    log = [LogEntry(1, "t1", "promote", "champion", None, 1, "initial"),
-           LogEntry(2, "t2", "promote", "champion", 1, 2, "retrained"),
-           LogEntry(3, "t3", "rollback", "champion", 2, 1, "alert")]
+    log = [
+        LogEntry(1, "t1", "promote", "champion", None, 1, "initial"),
+        LogEntry(2, "t2", "promote", "champion", 1, 2, "retrained"),
+        LogEntry(3, "t3", "rollback", "champion", 2, 1, "alert"),
+    ]
     ax = plot_rollback_timeline(log)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "promotion (▲)" in legend and "rollback (▼)" in legend

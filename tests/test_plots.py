@@ -6,20 +6,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
 
-from mlcicd.plots import (  # noqa: E402
+from mlcicd.plots import (
     axis_label,
     plot_distributions,
     plot_metric_over_time,
     plot_rollback_timeline,
 )
-from mlcicd.registry import LogEntry  # noqa: E402
-from mlcicd.serving import Alert, make_drifted_stream  # noqa: E402
-from mlcicd.simulation import Action, ActionKind  # noqa: E402
+from mlcicd.registry import LogEntry
+from mlcicd.serving import Alert, make_drifted_stream
+from mlcicd.simulation import Action, ActionKind
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +64,9 @@ def assert_labelled(ax):
 
 
 def test_numeric_distribution_before_and_after_drift(stream):
-    ax = plot_distributions(stream[stream["day"] < 15], stream[stream["day"] >= 15], "income", labels=("before", "after"))
+    ax = plot_distributions(
+        stream[stream["day"] < 15], stream[stream["day"] >= 15], "income", labels=("before", "after")
+    )
     assert_labelled(ax)
     assert ax.get_xlabel() == "income (thousand $ per year)"
     assert "before" in ax.get_title() and len(ax.patches) == 60  # 30 bins x 2 samples
@@ -78,7 +80,9 @@ def test_categorical_distribution_shows_shares(stream):
 
 
 def test_metric_over_time_marks_drift_day_alerts_and_threshold(daily):
-    ax = plot_metric_over_time(daily, drift_day=5, alerts=[Alert(5, "performance", "window_accuracy", 0.65, 0.8, 1)], threshold=0.8)
+    ax = plot_metric_over_time(
+        daily, drift_day=5, alerts=[Alert(5, "performance", "window_accuracy", 0.65, 0.8, 1)], threshold=0.8
+    )
     assert_labelled(ax)
     labels = [line.get_label() for line in ax.get_lines()]
     assert "drift starts (day 5)" in labels and "alert threshold 0.8" in labels
@@ -114,7 +118,7 @@ def test_rollback_timeline_from_registry_log():
 
 
 def test_plots_draw_on_a_given_axes(stream):
-    fig, (left, right) = plt.subplots(1, 2)
+    _, (left, right) = plt.subplots(1, 2)
     assert plot_distributions(stream, stream, "age", ax=left) is left
     assert plot_distributions(stream, stream, "region", ax=right) is right
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO_ROOT
 from mlcicd.quiz import TOPICS, BankError, all_questions, get_question, load_bank, validate_item
+from support import REPO_ROOT
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_recap.txt"
 LEVELS = ("beginner", "intermediate", "advanced", "easy", "medium", "hard")
@@ -121,7 +121,7 @@ def test_the_bank_states_the_design_facts_precisely():
     assert "models:/NAME@champion" in get_question("rollback-flashcard-alias-rollback").answer
     assert "1000" in get_question("monitoring-evidently-large-reference").choice("B").explanation
     level = get_question("pipeline-mlops-level")
-    assert level.answer == "B" and "Level 1" == level.choice("B").text
+    assert level.answer == "B" and level.choice("B").text == "Level 1"
 
 
 def strings(value):
@@ -235,7 +235,7 @@ def parse_seed(text: str) -> list[SeedItem]:
                 item.quick_check = stripped[j]
                 i = j
             elif stripped[i].startswith("Hint:"):
-                item.hint = stripped[i][len("Hint:"):].strip()
+                item.hint = stripped[i][len("Hint:") :].strip()
             i += 1
         i += 1
         while i < len(lines) and stripped[i].startswith("•"):
@@ -250,7 +250,12 @@ SEED_ITEMS = parse_seed(SEED_FILE.read_text(encoding="utf-8"))
 
 def test_the_recap_parses_into_its_seventeen_items():
     kinds = [s.kind for s in SEED_ITEMS]
-    assert (kinds.count("flashcard"), kinds.count("mcq"), kinds.count("concept"), kinds.count("practice")) == (5, 5, 2, 5)
+    assert (kinds.count("flashcard"), kinds.count("mcq"), kinds.count("concept"), kinds.count("practice")) == (
+        5,
+        5,
+        2,
+        5,
+    )
 
 
 # sha256 of the recap as the course received it (seed 000_03587b35782f2157.txt), checked byte for byte when it
@@ -311,14 +316,22 @@ def test_the_right_option_of_a_simulation_question_matches_what_the_code_compute
     for choice in question.choices:
         close = abs(choice.value - result) <= tolerance
         if choice.key in question.answer_keys:
-            assert close, f"{question.id}: the code gives {result:.4g}, but the right option {choice.key} says {choice.value}"
+            assert close, (
+                f"{question.id}: the code gives {result:.4g}, but the right option {choice.key} says {choice.value}"
+            )
         else:
-            assert not close, f"{question.id}: the code gives {result:.4g}, which wrong option {choice.key} ({choice.value}) also matches"
+            assert not close, (
+                f"{question.id}: the code gives {result:.4g}, which wrong option {choice.key} ({choice.value}) also matches"
+            )
 
 
 def notebooks_to_scan() -> list[Path]:
-    return [p for folder in ("notebooks", "source") for p in sorted((REPO_ROOT / folder).rglob("*.ipynb"))
-            if ".ipynb_checkpoints" not in p.parts] + [Path(__file__).parent / "notebooks" / "widget_gallery.ipynb"]
+    return [
+        p
+        for folder in ("notebooks", "source")
+        for p in sorted((REPO_ROOT / folder).rglob("*.ipynb"))
+        if ".ipynb_checkpoints" not in p.parts
+    ] + [Path(__file__).parent / "notebooks" / "widget_gallery.ipynb"]
 
 
 def test_notebooks_run_the_simulation_code_before_showing_its_question():
@@ -336,7 +349,7 @@ def test_notebooks_run_the_simulation_code_before_showing_its_question():
                     earlier = "\n".join("".join(c["source"]) for c in cells[:index])
                     assert by_id[qid].simulation.code.strip() in earlier, (
                         f"{path.relative_to(REPO_ROOT)}: show_question({qid!r}) needs the bank's simulation code "
-                        "verbatim in an earlier code cell (see CONTRIBUTING.md, \"Questions\")"
+                        'verbatim in an earlier code cell (see CONTRIBUTING.md, "Questions")'
                     )
                     checked += 1
     assert checked >= 1, "the widget gallery shows at least one simulation question"

@@ -123,7 +123,9 @@ def test_a_multi_select_question_needs_exactly_the_right_set():
     mc.check_button.click()
     assert mc.correct is False
     assert mc.feedback_text.startswith("✗ Not quite: partly right.")
-    assert "C. Version 3's reference data for drift monitoring (✓ a right option you did not choose)" in mc.feedback_text
+    assert (
+        "C. Version 3's reference data for drift monitoring (✓ a right option you did not choose)" in mc.feedback_text
+    )
     mc.try_again_button.click()
     assert not any(box.value for box in mc.checkboxes)
     mc.select("A", "B", "C")
@@ -230,7 +232,9 @@ def test_practice_reveals_steps_then_final_answer_quick_check_and_mistakes_one_b
     practice.step_button.click()
     assert practice.step_button.description == "Show final answer"
     practice.step_button.click()
-    assert "Final Answer: The pipeline skipped retraining the model with updated data → Option A" in practice.solution_text
+    assert (
+        "Final Answer: The pipeline skipped retraining the model with updated data → Option A" in practice.solution_text
+    )
     practice.step_button.click()
     assert "Quick Check: Model retraining skipped = poor deployed model ✓" in practice.solution_text
     practice.step_button.click()
@@ -432,7 +436,7 @@ def test_show_displays_the_widget_and_a_static_copy_with_the_answers_folded(monk
     q = get_question(SINGLE)
     assert html.startswith("<div class='mlcicd-static'>") and q.prompt in html
     assert all(f"<b>{c.key}.</b> {c.text}" in html for c in q.choices)
-    folded = html[html.index("<details>"):]
+    folded = html[html.index("<details>") :]
     assert "Right answer:</b> C." in folded and all(c.explanation in folded for c in q.choices)
     assert html.index("<details>") > max(html.index(c.text) for c in q.choices)  # answers only after the options
     assert static["text/plain"] == component_for(SINGLE).to_text()

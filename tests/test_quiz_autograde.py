@@ -33,7 +33,9 @@ def assert_clean(nb) -> None:
 def all_text(nb) -> str:
     parts = []
     for _, out in outputs(nb):
-        parts.append(out.get("text", "") if out.get("output_type") == "stream" else out.get("data", {}).get("text/plain", ""))
+        parts.append(
+            out.get("text", "") if out.get("output_type") == "stream" else out.get("data", {}).get("text/plain", "")
+        )
     return "\n".join(p if isinstance(p, str) else "".join(p) for p in parts)
 
 
@@ -43,7 +45,9 @@ def test_gallery_shows_widgets_in_a_live_kernel_with_no_stderr(tmp_path):
     env = course_env()
     env.pop("NBGRADER_EXECUTION", None)
     env.pop("MLCICD_QUIZ_MODE", None)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute(
+        env=env
+    )
     assert_clean(nb)
     widget_cells = {cell_id for cell_id, out in outputs(nb) if WIDGET_MIME in out.get("data", {})}
     assert {"flash", "mcq", "multi", "concept", "practice", "quiz", "sim-question"} <= widget_cells

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from pathlib import Path
@@ -228,7 +229,9 @@ def test_crash_half_way_through_a_temp_file_leaves_the_previous_state(tmp_path, 
     assert ModelRegistry(tmp_path).aliases == {"champion": 1}
 
 
-def test_crash_between_version_folder_and_index_leaves_an_ignored_orphan(tmp_path, models, datasets, monkeypatch, probe):
+def test_crash_between_version_folder_and_index_leaves_an_ignored_orphan(
+    tmp_path, models, datasets, monkeypatch, probe
+):
     reg = fill(tmp_path, models, datasets, n=1)
     monkeypatch.setattr(store_module.IndexStore, "write", crash)
     with pytest.raises(OSError):
@@ -268,16 +271,16 @@ def test_corrupt_metadata_or_artifact_names_the_file(tmp_path, models, datasets)
     reg = fill(tmp_path, models, datasets)
     meta = tmp_path / "versions" / "v0001" / "metadata.json"
     meta.write_text(meta.read_text()[:40])
-    with pytest.raises(RegistryError, match="metadata.json") as info:
+    with pytest.raises(RegistryError, match=r"metadata\.json") as info:
         reg.load(1)
     assert "restore" in str(info.value)
     model_file = tmp_path / "versions" / "v0002" / "model.pkl"
     model_file.write_bytes(model_file.read_bytes()[:-3] + b"xyz")
-    with pytest.raises(RegistryError, match="model.pkl.*checksum"):
+    with pytest.raises(RegistryError, match=r"model\.pkl.*checksum"):
         reg.load(2)
     reg.register(models[2], train_data=datasets[2], code_version="c3")
     (tmp_path / "versions" / "v0003" / "reference.pkl").unlink()
-    with pytest.raises(RegistryError, match="reference.pkl is missing"):
+    with pytest.raises(RegistryError, match=r"reference\.pkl is missing"):
         reg.load(3)
 
 
@@ -305,7 +308,11 @@ def test_metadata_edited_to_claim_another_version_is_caught(tmp_path, models, da
         (lambda reg, m, d: reg.register(m[0], train_data=d[0].iloc[:0], code_version="a"), ValueError, "empty"),
         (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=""), ValueError, "code_version is empty"),
         (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version=7), TypeError, "code_version must be"),
-        (lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version="a", metrics={"f": object()}), TypeError, "metrics"),
+        (
+            lambda reg, m, d: reg.register(m[0], train_data=d[0], code_version="a", metrics={"f": object()}),
+            TypeError,
+            "metrics",
+        ),
         (lambda reg, m, d: reg.register(object(), train_data=d[0], code_version="a"), TypeError, "Pipeline"),
         (
             lambda reg, m, d: reg.register(m[0], train_data=d[0], reference_data=d[0][["age"]], code_version="a"),
@@ -372,10 +379,8 @@ def test_property_reload_sees_identical_state(models, datasets, ops, alias):
             if op == "promote":
                 reg.promote(version, alias, reason="test")
             else:
-                try:
+                with contextlib.suppress(RegistryError):  # rolling back past the first version is refused
                     reg.rollback(alias, reason="test")
-                except RegistryError:
-                    pass
         again = ModelRegistry(Path(root))
         assert again.versions == reg.versions == [1, 2, 3]
         assert again.aliases == reg.aliases

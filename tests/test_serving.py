@@ -22,8 +22,18 @@ from mlcicd.serving import (
 from mlcicd.simulation import Action, ActionKind
 
 DAILY_COLUMNS = [
-    "day", "n", "accuracy", "cumulative_accuracy", "window_accuracy", "drift_share", "drifted_columns",
-    "model_version", "alert", "alert_kinds", "action", "actions",
+    "day",
+    "n",
+    "accuracy",
+    "cumulative_accuracy",
+    "window_accuracy",
+    "drift_share",
+    "drifted_columns",
+    "model_version",
+    "alert",
+    "alert_kinds",
+    "action",
+    "actions",
 ]
 
 
@@ -53,7 +63,9 @@ def test_serve_batch_logs_every_prediction_with_its_version(model):
     assert set(frame["model_version"]) == {"v7"}
     assert frame["day"].tolist() == batch["day"].tolist()
     assert frame["label"].tolist() == batch[LABEL].tolist()
-    np.testing.assert_allclose(frame["probability"].to_numpy(dtype=float), model.predict_proba(batch[list(FEATURES)])[:, 1])
+    np.testing.assert_allclose(
+        frame["probability"].to_numpy(dtype=float), model.predict_proba(batch[list(FEATURES)])[:, 1]
+    )
     serve_batch(model, batch.drop(columns=["day", LABEL]), log, day=5, version="v8")
     frame = log.to_frame()
     assert frame["request_id"].tolist() == list(range(200))
@@ -125,7 +137,9 @@ def test_monitor_raises_a_performance_alert_when_the_window_falls_below_threshol
     half_wrong[:50] = 1 - half_wrong[:50]
     assert monitor.observe(2, day, half_wrong, model_version=1) == []  # window (2 days) = 0.75, not below
     alerts = monitor.observe(3, day, half_wrong, model_version=1)
-    assert [(a.day, a.kind, a.metric, a.value, a.threshold) for a in alerts] == [(3, "performance", "window_accuracy", 0.5, 0.75)]
+    assert [(a.day, a.kind, a.metric, a.value, a.threshold) for a in alerts] == [
+        (3, "performance", "window_accuracy", 0.5, 0.75)
+    ]
     assert monitor.alerts == alerts
     monitor.reset_window()
     assert monitor.observe(4, day, labels, model_version=2) == []  # a new model starts a new window

@@ -196,8 +196,12 @@ def test_loan_schema_is_read_only_but_easy_to_extend():
 
 
 cells = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=4), st.sampled_from(["north", "0", "1", "nan", ""]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=4),
+    st.sampled_from(["north", "0", "1", "nan", ""]),
 )
 columns = st.sampled_from([*LOAN_SCHEMA, "extra", "income_v2"])
 specs = st.builds(
@@ -235,7 +239,9 @@ def test_inferred_schema_accepts_its_own_data_and_catches_faults(stream):
     assert codes(validate(inject_fault(stream, "unseen_category"), schema)) == [("unknown_category", "region")]
     assert codes(validate(inject_fault(stream, "numbers_as_strings"), schema)) == [("wrong_dtype", "income")]
     assert codes(validate(inject_fault(stream, "renamed_column"), schema)) == [
-        ("missing_column", "income"), ("unexpected_column", "income_v2")]
+        ("missing_column", "income"),
+        ("unexpected_column", "income_v2"),
+    ]
 
 
 def test_inferred_ranges_are_open_unless_asked_for(stream):
@@ -342,8 +348,18 @@ LAB2_SCHEMA = {
         lambda df: inject_fault(df, "renamed_column", column="income", seed=1),
         lambda df: df.assign(default=df["default"].astype(bool)),
     ],
-    ids=["clean", "null-in-int", "null-in-float", "whole-floats-in-int", "fractions-in-int", "numbers-as-strings",
-         "unit-x1000", "unseen-category", "renamed", "bool-as-int"],
+    ids=[
+        "clean",
+        "null-in-int",
+        "null-in-float",
+        "whole-floats-in-int",
+        "fractions-in-int",
+        "numbers-as-strings",
+        "unit-x1000",
+        "unseen-category",
+        "renamed",
+        "bool-as-int",
+    ],
 )
 def test_lab2_solution_and_the_package_follow_one_convention(fault):
     """Issue 13 item 5: a missing value in an int column is null_values only, in lab 2 and in mlcicd.validation."""

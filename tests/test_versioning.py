@@ -43,7 +43,9 @@ def test_fingerprint_of_equal_content_is_equal_across_copies_and_regeneration(st
 def test_fingerprint_is_pinned_so_it_is_stable_across_sessions():
     # A fixed frame has a fixed digest; if this changes, every stored fingerprint is invalidated.
     df = pd.DataFrame({"x": [1, 2, 3], "y": [0.5, np.nan, -1.0], "z": ["a", "b", None]})
-    assert fingerprint(df) == fingerprint(pd.DataFrame({"x": [1, 2, 3], "y": [0.5, None, -1.0], "z": ["a", "b", np.nan]}))
+    assert fingerprint(df) == fingerprint(
+        pd.DataFrame({"x": [1, 2, 3], "y": [0.5, None, -1.0], "z": ["a", "b", np.nan]})
+    )
     assert fingerprint(df) == "b7a59b3f6f5fa5715ebc75c001152c47c20cfdc6e74e00f97d1cbe09b15aa727"
 
 
@@ -109,13 +111,17 @@ def test_fingerprint_rejects_what_is_not_a_dataframe(bad):
 
 
 # Property tests: stable (same content, same digest) and sensitive (any changed value, different digest).
-frames = st.integers(min_value=1, max_value=30).flatmap(
-    lambda n: st.tuples(
-        st.lists(st.integers(-(10**9), 10**9), min_size=n, max_size=n),
-        st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=n, max_size=n),
-        st.lists(st.text(max_size=5), min_size=n, max_size=n),
+frames = (
+    st.integers(min_value=1, max_value=30)
+    .flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(-(10**9), 10**9), min_size=n, max_size=n),
+            st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=n, max_size=n),
+            st.lists(st.text(max_size=5), min_size=n, max_size=n),
+        )
     )
-).map(lambda cols: pd.DataFrame({"i": cols[0], "f": cols[1], "s": pd.Series(cols[2], dtype="str")}))
+    .map(lambda cols: pd.DataFrame({"i": cols[0], "f": cols[1], "s": pd.Series(cols[2], dtype="str")}))
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -186,13 +192,19 @@ def test_manifest_is_immutable_and_keeps_its_own_copy_of_params():
 
 def test_same_model_object_gets_the_same_fingerprint_and_a_different_fit_another(base_manifest):
     model = _fit(0)
-    assert make_manifest("abc123", base_manifest.data_fingerprint, {"C": 1.0}, {}, model=model).model_fingerprint == \
-        base_manifest.model_fingerprint
-    assert make_manifest("abc123", base_manifest.data_fingerprint, {}, {}, model=_fit(1)).model_fingerprint != \
-        base_manifest.model_fingerprint
+    assert (
+        make_manifest("abc123", base_manifest.data_fingerprint, {"C": 1.0}, {}, model=model).model_fingerprint
+        == base_manifest.model_fingerprint
+    )
+    assert (
+        make_manifest("abc123", base_manifest.data_fingerprint, {}, {}, model=_fit(1)).model_fingerprint
+        != base_manifest.model_fingerprint
+    )
     round_trip = pickle.loads(pickle.dumps(model, protocol=4))
-    assert make_manifest("x", base_manifest.data_fingerprint, {}, {}, model=round_trip).model_fingerprint == \
-        base_manifest.model_fingerprint
+    assert (
+        make_manifest("x", base_manifest.data_fingerprint, {}, {}, model=round_trip).model_fingerprint
+        == base_manifest.model_fingerprint
+    )
 
 
 def test_a_manifest_and_the_registry_give_a_model_the_same_model_fingerprint(tmp_path):
@@ -220,8 +232,13 @@ def test_a_manifest_and_the_registry_give_a_model_the_same_model_fingerprint(tmp
     ids=["code", "data", "params", "model", "metrics-only", "code+data+model"],
 )
 def test_what_changed_names_exactly_the_parts_that_changed(base_manifest, change, expected):
-    kwargs = dict(code_version="abc123", data=make_applications(300, seed=0), params={"C": 1.0},
-                  metrics={"accuracy": 0.85}, model=_fit(0))
+    kwargs = dict(
+        code_version="abc123",
+        data=make_applications(300, seed=0),
+        params={"C": 1.0},
+        metrics={"accuracy": 0.85},
+        model=_fit(0),
+    )
     kwargs.update(change)
     new = make_manifest(**kwargs)
     assert what_changed(base_manifest, new) == expected

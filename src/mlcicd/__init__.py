@@ -24,9 +24,9 @@ from mlcicd.data import (
 )
 from mlcicd.drift import DriftReport, drift_report, psi
 from mlcicd.models import make_model, train_model
+from mlcicd.monitoring import Monitor
 from mlcicd.pipeline import SEED_PIPELINE_YAML, Decision, Pipeline, decide
 from mlcicd.registry import ModelRegistry, RegistryError
-from mlcicd.monitoring import Monitor
 from mlcicd.serving import PredictionLog, serve_batch
 from mlcicd.simulation import simulate_stream
 from mlcicd.validation import LOAN_SCHEMA, ColumnSpec, ValidationError, validate

@@ -17,30 +17,30 @@ new frames; the same seed gives the same frame, bit for bit.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "NUMERIC_FEATURES",
+    "BASE_RULE",
     "CATEGORICAL_FEATURES",
+    "CONCEPT_DRIFT_RULE",
+    "FAULTS",
     "FEATURES",
     "LABEL",
+    "NUMERIC_FEATURES",
     "REGIONS",
-    "FAULTS",
     "LabelRule",
-    "BASE_RULE",
-    "CONCEPT_DRIFT_RULE",
+    "concept_drift",
+    "covariate_drift",
     "default_probability",
+    "inject_fault",
     "make_applications",
     "make_stream",
-    "covariate_drift",
     "prior_drift",
-    "concept_drift",
-    "inject_fault",
 ]
 
 #: Numeric inputs, with units: age (years), income (thousand dollars a year), loan_amount (thousand
@@ -266,7 +266,7 @@ def prior_drift(df: pd.DataFrame, start_day: int, positive_rate: float, ramp_day
             continue
         own_rate = float(rows[LABEL].mean())
         rate = own_rate + (positive_rate - own_rate) * s
-        n_pos = int(round(rate * len(rows)))
+        n_pos = round(rate * len(rows))
         pos, neg = rows[rows[LABEL] == 1], rows[rows[LABEL] == 0]
         if len(pos) == 0 or len(neg) == 0:
             raise ValueError(f"day {day} has only one class; prior drift needs both to resample from")
@@ -288,7 +288,7 @@ def concept_drift(
 
     With ``ramp_days > 0`` a growing share of each day's rows follows the new rule (a gradual change).
     """
-    _require_frame(df, FEATURES + (LABEL,))
+    _require_frame(df, (*FEATURES, LABEL))
     rng = np.random.default_rng(seed)
     strength = _strength(df, start_day, ramp_days)
     follows_new_rule = rng.random(len(df)) < strength

@@ -106,10 +106,13 @@ def _refuse_time(where: str, dtype: object, kind: str = "datetime64") -> NoRetur
     if kind.startswith("timedelta"):
         fix = "convert it to a number first, e.g. df[col].dt.total_seconds()"
     else:
-        fix = ("test a number derived from it instead, e.g. (df[col] - df[col].min()).dt.days, or a calendar "
-               "feature such as df[col].dt.month (pd.to_datetime first if the dates are stored as objects)")
-    raise TypeError(f"{where} has dtype {dtype} ({kind}): drift tests compare numbers or categories, not "
-                    f"dates or times; {fix}")
+        fix = (
+            "test a number derived from it instead, e.g. (df[col] - df[col].min()).dt.days, or a calendar "
+            "feature such as df[col].dt.month (pd.to_datetime first if the dates are stored as objects)"
+        )
+    raise TypeError(
+        f"{where} has dtype {dtype} ({kind}): drift tests compare numbers or categories, not dates or times; {fix}"
+    )
 
 
 def _parse_as_numbers(values: np.ndarray) -> bool:
@@ -129,9 +132,7 @@ def _values(series: pd.Series, side: str) -> np.ndarray:
     and are dropped.
     """
     where, dtype = _where(series.name, side), series.dtype
-    if isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)) or (
-        isinstance(dtype, np.dtype) and dtype.kind in "mM"
-    ):
+    if isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)) or (isinstance(dtype, np.dtype) and dtype.kind in "mM"):
         _refuse_time(where, dtype, "timedelta64" if getattr(dtype, "kind", "") == "m" else str(dtype).split("[")[0])
     if pd.api.types.is_complex_dtype(dtype):
         raise TypeError(
@@ -151,8 +152,10 @@ def _values(series: pd.Series, side: str) -> np.ndarray:
         if kind in _TIME_KINDS:
             _refuse_time(where, dtype, kind)
         if kind == "complex":
-            raise TypeError(f"{where} holds complex numbers as objects; test np.abs() or the real and imaginary "
-                            "parts as separate numeric columns")
+            raise TypeError(
+                f"{where} holds complex numbers as objects; test np.abs() or the real and imaginary "
+                "parts as separate numeric columns"
+            )
         if kind in _NUMBER_KINDS or (kind == "string" and _parse_as_numbers(values)):
             example = values[0]
             raise TypeError(
@@ -282,7 +285,7 @@ class _ColumnProfile:
         codes, uniques = pd.factorize(np.concatenate([keys, current]))
         ref_counts = np.zeros(len(uniques), dtype=np.int64)
         np.add.at(ref_counts, codes[: len(keys)], key_counts)
-        cur_counts = np.bincount(codes[len(keys):], minlength=len(uniques)).astype(np.int64)
+        cur_counts = np.bincount(codes[len(keys) :], minlength=len(uniques)).astype(np.int64)
         return ref_counts, cur_counts
 
     def choose(self, current: np.ndarray, current_numeric: bool) -> tuple[str, tuple[np.ndarray, np.ndarray] | None]:
@@ -386,9 +389,7 @@ class ReferenceProfile:
 def _one_column(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
     values = frame[column]
     if isinstance(values, pd.DataFrame):
-        raise TypeError(
-            f"{name} has several columns named {column!r}; rename them so that each column name is unique"
-        )
+        raise TypeError(f"{name} has several columns named {column!r}; rename them so that each column name is unique")
     return values
 
 

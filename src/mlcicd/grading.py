@@ -17,9 +17,10 @@ import importlib
 import inspect
 import sys
 import types
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from mlcicd.errors import MlcicdError
 
@@ -50,7 +51,7 @@ def _stub_code(qualname: str, n_free: int) -> types.CodeType:
     lines.append(f"        raise __import__('mlcicd.grading', fromlist=['_']).ReferenceDisabledError({message!r})")
     lines.append("    return _stub")
     namespace: dict = {}
-    exec(compile("\n".join(lines), f"<disabled {qualname}>", "exec"), namespace)  # noqa: S102 - fixed template
+    exec(compile("\n".join(lines), f"<disabled {qualname}>", "exec"), namespace)
     return namespace["_outer"]().__code__
 
 
@@ -126,8 +127,10 @@ def _resolve(target: str) -> list[tuple[str, types.FunctionType]]:
     elif isinstance(obj, types.FunctionType) and _is_reference(obj, obj.__module__):
         found = [(target, obj)]
     else:
-        raise ValueError(f"{target!r} is a {type(obj).__name__} not written in mlcicd's own source; "
-                         "name a module, a class or a function of the package")
+        raise ValueError(
+            f"{target!r} is a {type(obj).__name__} not written in mlcicd's own source; "
+            "name a module, a class or a function of the package"
+        )
     if not found:
         raise ValueError(f"{target!r} defines no functions to disable")
     return found

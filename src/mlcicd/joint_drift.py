@@ -50,15 +50,17 @@ def correlated_pair(n: int, rho: float, seed=0, columns: tuple[str, str] = ("inc
     return pd.DataFrame({columns[0]: first, columns[1]: second})
 
 
-def domain_classifier_test(reference: pd.DataFrame, current: pd.DataFrame, *, alpha: float = 0.05,
-                           holdout: float = 0.5, seed=0) -> DomainClassifierResult:
+def domain_classifier_test(
+    reference: pd.DataFrame, current: pd.DataFrame, *, alpha: float = 0.05, holdout: float = 0.5, seed=0
+) -> DomainClassifierResult:
     """Can a classifier tell ``current`` rows from ``reference`` rows? AUC and p-value on a held-out share."""
     for name, frame in (("reference", reference), ("current", current)):
         if not isinstance(frame, pd.DataFrame) or frame.empty:
             raise ValueError(f"{name} must be a non-empty DataFrame, got {type(frame).__name__}")
     if list(reference.columns) != list(current.columns):
-        raise ValueError(f"reference and current need the same columns, got {list(reference.columns)} and "
-                         f"{list(current.columns)}")
+        raise ValueError(
+            f"reference and current need the same columns, got {list(reference.columns)} and {list(current.columns)}"
+        )
     non_numeric = [c for c in reference.columns if not pd.api.types.is_numeric_dtype(reference[c])]
     if non_numeric:
         raise ValueError(f"columns {non_numeric} are not numeric: encode them first (e.g. one-hot)")
@@ -68,8 +70,9 @@ def domain_classifier_test(reference: pd.DataFrame, current: pd.DataFrame, *, al
         raise ValueError("each sample needs at least 10 rows to fit on one part and score the other")
     x = pd.concat([reference, current], ignore_index=True).to_numpy(dtype=float)
     y = np.r_[np.zeros(len(reference)), np.ones(len(current))]
-    model = make_pipeline(PolynomialFeatures(degree=2, include_bias=False), StandardScaler(),
-                          LogisticRegression(max_iter=1000))
+    model = make_pipeline(
+        PolynomialFeatures(degree=2, include_bias=False), StandardScaler(), LogisticRegression(max_iter=1000)
+    )
     x_fit, x_test, y_fit, y_test = train_test_split(x, y, test_size=holdout, stratify=y, random_state=seed)
     scores = model.fit(x_fit, y_fit).predict_proba(x_test)[:, 1]
     auc = float(roc_auc_score(y_test, scores))

@@ -15,15 +15,21 @@ is blind to concept drift (P(y | X) changed: the model is confidently wrong and 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mlcicd.data import FEATURES, LABEL
 
-__all__ = ["delayed_label_monitor", "first_alert_day", "alert_day_by_delay", "estimated_accuracy",
-           "daily_performance"]
+__all__ = [
+    "alert_day_by_delay",
+    "daily_performance",
+    "delayed_label_monitor",
+    "estimated_accuracy",
+    "first_alert_day",
+]
 
 
 def _check_stream(stream: Any, predictions: Any) -> tuple[pd.DataFrame, np.ndarray]:
@@ -31,13 +37,22 @@ def _check_stream(stream: Any, predictions: Any) -> tuple[pd.DataFrame, np.ndarr
         raise ValueError(f"stream must be a DataFrame with 'day' and {LABEL!r} columns (e.g. mlcicd.data.make_stream)")
     predicted = np.asarray(predictions)
     if predicted.shape != (len(stream),):
-        raise ValueError(f"predictions must hold one value per row of the stream: {len(stream)} expected, got "
-                         f"shape {predicted.shape}")
+        raise ValueError(
+            f"predictions must hold one value per row of the stream: {len(stream)} expected, got "
+            f"shape {predicted.shape}"
+        )
     return stream, predicted
 
 
-def delayed_label_monitor(stream: pd.DataFrame, predictions: Any, delay_days: int, *, window_days: int = 7,
-                          threshold: float = 0.8, labelled: Any = None) -> pd.DataFrame:
+def delayed_label_monitor(
+    stream: pd.DataFrame,
+    predictions: Any,
+    delay_days: int,
+    *,
+    window_days: int = 7,
+    threshold: float = 0.8,
+    labelled: Any = None,
+) -> pd.DataFrame:
     """One row per day: the labelled days known then, the window accuracy on them, and whether it alerts.
 
     ``labelled`` (a bool per row, default all True) marks the rows whose label ever arrives, e.g.
@@ -59,8 +74,15 @@ def delayed_label_monitor(stream: pd.DataFrame, predictions: Any, delay_days: in
         in_window = mask & (days <= last) & (days > last - window_days)
         n = int(in_window.sum())
         value = float(correct[in_window].mean()) if n else float("nan")
-        rows.append({"day": int(day), "labels_through": int(last), "n_labelled": n, "window_accuracy": value,
-                     "alert": bool(n and value < threshold)})
+        rows.append(
+            {
+                "day": int(day),
+                "labels_through": int(last),
+                "n_labelled": n,
+                "window_accuracy": value,
+                "alert": bool(n and value < threshold),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -72,9 +94,15 @@ def first_alert_day(monitor: pd.DataFrame, after: int = 0) -> int | None:
 
 def alert_day_by_delay(stream: pd.DataFrame, predictions: Any, delays: Iterable[int], **options) -> pd.DataFrame:
     """The first alert day for each label delay (options as for :func:`delayed_label_monitor`)."""
-    return pd.DataFrame([{"delay_days": int(d),
-                          "first_alert_day": first_alert_day(delayed_label_monitor(stream, predictions, d, **options))}
-                         for d in delays])
+    return pd.DataFrame(
+        [
+            {
+                "delay_days": int(d),
+                "first_alert_day": first_alert_day(delayed_label_monitor(stream, predictions, d, **options)),
+            }
+            for d in delays
+        ]
+    )
 
 
 def estimated_accuracy(probabilities: Any) -> float:
@@ -90,7 +118,12 @@ def daily_performance(model: Any, stream: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(stream, pd.DataFrame) or not {"day", LABEL, *FEATURES} <= set(stream.columns):
         raise ValueError(f"stream must be a DataFrame with 'day', {LABEL!r} and the feature columns")
     proba = model.predict_proba(stream[list(FEATURES)])[:, 1]
-    frame = pd.DataFrame({"day": stream["day"].to_numpy(), "p": proba,
-                          "correct": (proba >= 0.5).astype(int) == stream[LABEL].to_numpy()})
-    return pd.DataFrame([{"day": int(day), "accuracy": float(g["correct"].mean()),
-                          "estimated_accuracy": estimated_accuracy(g["p"])} for day, g in frame.groupby("day")])
+    frame = pd.DataFrame(
+        {"day": stream["day"].to_numpy(), "p": proba, "correct": (proba >= 0.5).astype(int) == stream[LABEL].to_numpy()}
+    )
+    return pd.DataFrame(
+        [
+            {"day": int(day), "accuracy": float(g["correct"].mean()), "estimated_accuracy": estimated_accuracy(g["p"])}
+            for day, g in frame.groupby("day")
+        ]
+    )

@@ -28,13 +28,13 @@ from mlcicd._checks import check_frame, check_seed
 from mlcicd.data import CATEGORICAL_FEATURES, FEATURES, LABEL, NUMERIC_FEATURES
 
 __all__ = [
-    "make_preprocessor",
-    "make_model",
-    "train_model",
     "accuracy",
-    "split_model",
-    "join_model",
     "fitted_fingerprint",
+    "join_model",
+    "make_model",
+    "make_preprocessor",
+    "split_model",
+    "train_model",
 ]
 
 
@@ -100,7 +100,7 @@ def join_model(preprocessor: Any, estimator: Any) -> Pipeline:
     return Pipeline([("preprocess", preprocessor), ("model", estimator)])
 
 
-def _feed(h: "hashlib._Hash", obj: Any, depth: int = 0) -> None:
+def _feed(h: hashlib._Hash, obj: Any, depth: int = 0) -> None:
     if depth > 50:
         raise ValueError("object nests too deeply to fingerprint")
     if isinstance(obj, np.ndarray):

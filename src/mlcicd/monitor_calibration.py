@@ -23,25 +23,26 @@ of a rule of thumb: PSI's no-drift mean is about ``(bins - 1) * (1/n_ref + 1/n_c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "TESTS",
     "PSI_BINS",
+    "TESTS",
     "MonitorScore",
+    "batch_statistics",
+    "calibrate_threshold",
+    "check_config",
+    "evaluate_monitor",
     "make_reference",
     "make_streams",
-    "check_config",
-    "window_statistic",
-    "batch_statistics",
-    "run_monitor",
-    "evaluate_monitor",
-    "calibrate_threshold",
     "psi_no_drift_bias",
+    "run_monitor",
     "trade_off",
+    "window_statistic",
 ]
 
 TESTS = ("psi", "ks", "mean_z")
@@ -71,8 +72,9 @@ def make_reference(n: int = 5000, seed=0) -> np.ndarray:
     return np.random.default_rng(seed).normal(0.0, 1.0, int(n))
 
 
-def make_streams(n_streams: int, n_batches: int, batch_size: int, *, shift: float = 0.0, drift_batch: int = 0,
-                 seed=0) -> np.ndarray:
+def make_streams(
+    n_streams: int, n_batches: int, batch_size: int, *, shift: float = 0.0, drift_batch: int = 0, seed=0
+) -> np.ndarray:
     """Return seeded streams as an array of shape ``(n_streams, n_batches, batch_size)``.
 
     Values come from N(0, 1); from batch ``drift_batch`` on, every value is moved by ``shift`` (standard
@@ -91,16 +93,24 @@ def make_streams(n_streams: int, n_batches: int, batch_size: int, *, shift: floa
 def check_config(config: Any) -> tuple[str, int, float]:
     """Return ``(test, window, threshold)`` from a config mapping, or raise ``ValueError`` saying what to fix."""
     if not isinstance(config, Mapping):
-        raise ValueError(f"a monitor config is a dict with keys 'test', 'window', 'threshold'; got {type(config).__name__}")
+        raise ValueError(
+            f"a monitor config is a dict with keys 'test', 'window', 'threshold'; got {type(config).__name__}"
+        )
     missing = [k for k in ("test", "window", "threshold") if k not in config]
     if missing:
-        raise ValueError(f"the monitor config lacks {missing}; give e.g. {{'test': 'psi', 'window': 3, 'threshold': 0.1}}")
+        raise ValueError(
+            f"the monitor config lacks {missing}; give e.g. {{'test': 'psi', 'window': 3, 'threshold': 0.1}}"
+        )
     test, window, threshold = config["test"], config["window"], config["threshold"]
     if test not in TESTS:
         raise ValueError(f"config['test'] must be one of {TESTS}, got {test!r}")
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise ValueError(f"config['window'] is a number of batches, a positive integer; got {window!r}")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)) or not np.isfinite(threshold):
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float, np.floating))
+        or not np.isfinite(threshold)
+    ):
         raise ValueError(f"config['threshold'] must be a finite number, got {threshold!r}")
     return str(test), int(window), float(threshold)
 
@@ -130,8 +140,10 @@ class _Reference:
             # D = max |F_ref - F_window| over the pooled values; equals scipy.stats.ks_2samp(...).statistic
             points = np.concatenate([self.values, window])
             window_sorted = np.sort(window)
-            gap = (np.searchsorted(self.values, points, side="right") / self.n
-                   - np.searchsorted(window_sorted, points, side="right") / window.size)
+            gap = (
+                np.searchsorted(self.values, points, side="right") / self.n
+                - np.searchsorted(window_sorted, points, side="right") / window.size
+            )
             return float(np.max(np.abs(gap)))
         return float(abs(window.mean() - self.mean) / (self.sd * np.sqrt(1.0 / window.size + 1.0 / self.n)))
 
@@ -161,7 +173,7 @@ def _alarms(ref: _Reference, stream: np.ndarray, test: str, window: int) -> np.n
     """Alarm statistic per batch index; NaN until ``window`` batches have arrived."""
     out = np.full(stream.shape[0], np.nan)
     for t in range(window - 1, stream.shape[0]):
-        out[t] = ref.statistic(test, stream[t - window + 1: t + 1].ravel())
+        out[t] = ref.statistic(test, stream[t - window + 1 : t + 1].ravel())
     return out
 
 
@@ -170,8 +182,10 @@ def _streams(streams: Any, name: str) -> np.ndarray:
     if array.ndim == 2:
         array = array[None]
     if array.ndim != 3 or 0 in array.shape:
-        raise ValueError(f"{name} must have shape (n_streams, n_batches, batch_size) or (n_batches, batch_size), "
-                         f"got {np.shape(streams)}")
+        raise ValueError(
+            f"{name} must have shape (n_streams, n_batches, batch_size) or (n_batches, batch_size), "
+            f"got {np.shape(streams)}"
+        )
     return array
 
 
@@ -201,27 +215,34 @@ def evaluate_monitor(config: Any, reference: Any, calm: Any, drifted: Any, drift
     if window > min(calm_array.shape[1], n_batches):
         raise ValueError(f"window {window} is longer than the streams ({min(calm_array.shape[1], n_batches)} batches)")
     if not window - 1 <= drift_batch < n_batches:
-        raise ValueError(f"drift_batch must lie in [window - 1, n_batches) = [{window - 1}, {n_batches}), got {drift_batch}")
+        raise ValueError(
+            f"drift_batch must lie in [window - 1, n_batches) = [{window - 1}, {n_batches}), got {drift_batch}"
+        )
     checks = alarms = 0
     for stream in calm_array:
-        statistic = _alarms(ref, stream, test, window)[window - 1:]
+        statistic = _alarms(ref, stream, test, window)[window - 1 :]
         checks += statistic.size
         alarms += int(np.sum(statistic >= threshold))
     delays, missed = [], 0
     for stream in drifted_array:
-        statistic = _alarms(ref, stream[: n_batches], test, window)[drift_batch:]
+        statistic = _alarms(ref, stream[:n_batches], test, window)[drift_batch:]
         hits = np.flatnonzero(statistic >= threshold)
         if hits.size:
             delays.append(int(hits[0]))
         else:
             missed += 1
             delays.append(n_batches - drift_batch)
-    return MonitorScore(false_alarm_rate=alarms / checks, mean_delay=float(np.mean(delays)),
-                        missed_rate=missed / drifted_array.shape[0], n_checks=checks)
+    return MonitorScore(
+        false_alarm_rate=alarms / checks,
+        mean_delay=float(np.mean(delays)),
+        missed_rate=missed / drifted_array.shape[0],
+        n_checks=checks,
+    )
 
 
-def calibrate_threshold(test: str, reference: Any, window: int, batch_size: int, *, false_alarm_rate: float = 0.01,
-                        n_sim: int = 400, seed=0) -> float:
+def calibrate_threshold(
+    test: str, reference: Any, window: int, batch_size: int, *, false_alarm_rate: float = 0.01, n_sim: int = 400, seed=0
+) -> float:
     """The threshold whose false-alarm rate on no-drift windows is ``false_alarm_rate``.
 
     Simulates ``n_sim`` no-drift windows of the real size (``window * batch_size`` values drawn with replacement
@@ -233,13 +254,17 @@ def calibrate_threshold(test: str, reference: Any, window: int, batch_size: int,
     if not 0.0 < false_alarm_rate < 1.0:
         raise ValueError(f"false_alarm_rate must be strictly between 0 and 1, got {false_alarm_rate!r}")
     if n_sim * false_alarm_rate < 2:
-        raise ValueError(f"n_sim={n_sim} is too few to estimate a {false_alarm_rate:.1%} tail: "
-                         f"use n_sim >= {int(np.ceil(2 / false_alarm_rate))}")
+        raise ValueError(
+            f"n_sim={n_sim} is too few to estimate a {false_alarm_rate:.1%} tail: "
+            f"use n_sim >= {int(np.ceil(2 / false_alarm_rate))}"
+        )
     ref = _Reference(reference)
     rng = np.random.default_rng(seed)
     values = np.asarray(reference, dtype=float).ravel()
-    draws = [ref.statistic(test, rng.choice(values, size=int(window) * int(batch_size), replace=True))
-             for _ in range(int(n_sim))]
+    draws = [
+        ref.statistic(test, rng.choice(values, size=int(window) * int(batch_size), replace=True))
+        for _ in range(int(n_sim))
+    ]
     return float(np.quantile(draws, 1.0 - false_alarm_rate))
 
 
@@ -250,16 +275,35 @@ def psi_no_drift_bias(n_reference: int, n_current: int, bins: int = PSI_BINS) ->
     return (bins - 1) * (1.0 / n_reference + 1.0 / n_current)
 
 
-def trade_off(test: str, reference: Any, calm: Any, drifted: Any, drift_batch: int, windows, *,
-              false_alarm_rate: float = 0.01, n_sim: int = 400, seed=0) -> list[dict]:
+def trade_off(
+    test: str,
+    reference: Any,
+    calm: Any,
+    drifted: Any,
+    drift_batch: int,
+    windows,
+    *,
+    false_alarm_rate: float = 0.01,
+    n_sim: int = 400,
+    seed=0,
+) -> list[dict]:
     """For each window: the calibrated threshold and the measured false-alarm rate, delay and misses."""
     batch_size = _streams(calm, "calm").shape[2]
     rows = []
     for window in windows:
-        threshold = calibrate_threshold(test, reference, window, batch_size, false_alarm_rate=false_alarm_rate,
-                                        n_sim=n_sim, seed=seed)
-        score = evaluate_monitor({"test": test, "window": window, "threshold": threshold}, reference, calm,
-                                 drifted, drift_batch)
-        rows.append({"window": int(window), "threshold": threshold, "false_alarm_rate": score.false_alarm_rate,
-                     "mean_delay": score.mean_delay, "missed_rate": score.missed_rate})
+        threshold = calibrate_threshold(
+            test, reference, window, batch_size, false_alarm_rate=false_alarm_rate, n_sim=n_sim, seed=seed
+        )
+        score = evaluate_monitor(
+            {"test": test, "window": window, "threshold": threshold}, reference, calm, drifted, drift_batch
+        )
+        rows.append(
+            {
+                "window": int(window),
+                "threshold": threshold,
+                "false_alarm_rate": score.false_alarm_rate,
+                "mean_delay": score.mean_delay,
+                "missed_rate": score.missed_rate,
+            }
+        )
     return rows

@@ -65,7 +65,9 @@ def window_accuracy(days: Any, n: Any, correct: Any, window_days: int) -> np.nda
     window_days = check_int(window_days, "window_days", min_value=1)
     days, n, correct = (np.asarray(a) for a in (days, n, correct))
     if not (days.shape == n.shape == correct.shape) or days.ndim != 1:
-        raise ValueError(f"days, n and correct must be 1-d arrays of one length, got {days.shape}, {n.shape}, {correct.shape}")
+        raise ValueError(
+            f"days, n and correct must be 1-d arrays of one length, got {days.shape}, {n.shape}, {correct.shape}"
+        )
     if np.any(np.diff(days) <= 0):
         raise ValueError("days must be strictly increasing, one entry per day")
     window_n = np.array([n[(days > d - window_days) & (days <= d)].sum() for d in days])
@@ -176,7 +178,12 @@ class Monitor:
         if window < self.threshold:
             alerts.append(
                 Alert(
-                    int(day), "performance", "window_accuracy", window, self.threshold, model_version,
+                    int(day),
+                    "performance",
+                    "window_accuracy",
+                    window,
+                    self.threshold,
+                    model_version,
                     message=f"day {day}: accuracy over the last {len(self._window)} day(s) is {window:.3f} "
                     f"< {self.threshold:.3f}",
                 )
@@ -184,12 +191,20 @@ class Monitor:
         share: float = np.nan
         drifted: tuple[str, ...] = ()
         if self.reference is not None:
-            report = drift_report(self._profile, batch, columns=self.columns, drift_share=self.drift_share, **self.drift_options)
+            report = drift_report(
+                self._profile, batch, columns=self.columns, drift_share=self.drift_share, **self.drift_options
+            )
             share, drifted = float(report.share), tuple(report.drifted_columns)
             if report.dataset_drift:
                 alerts.append(
                     Alert(
-                        int(day), "drift", "drift_share", share, self.drift_share, model_version, drifted,
+                        int(day),
+                        "drift",
+                        "drift_share",
+                        share,
+                        self.drift_share,
+                        model_version,
+                        drifted,
                         message=f"day {day}: {len(drifted)} of {len(self.columns)} columns drifted ({', '.join(drifted)})",
                     )
                 )
@@ -218,5 +233,3 @@ class Monitor:
         """The alerts so far, one row each."""
         columns = ["day", "kind", "metric", "value", "threshold", "model_version", "columns", "message"]
         return pd.DataFrame([a.to_dict() for a in self.alerts], columns=columns)
-
-

@@ -27,10 +27,11 @@ drift alone does not retrain a model whose labelled accuracy is fine.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,12 +47,12 @@ from mlcicd.validation import LOAN_SCHEMA, ValidationError, validate
 __all__ = [
     "SEED_PIPELINE_YAML",
     "STEP_KINDS",
+    "Decision",
+    "Pipeline",
     "PipelineError",
+    "PipelineResult",
     "Step",
     "StepResult",
-    "PipelineResult",
-    "Pipeline",
-    "Decision",
     "decide",
 ]
 
@@ -136,7 +137,11 @@ class PipelineResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per step: step, status, reason."""
         return pd.DataFrame(
-            {"step": [s.name for s in self.steps], "status": [s.status for s in self.steps], "reason": [s.reason for s in self.steps]}
+            {
+                "step": [s.name for s in self.steps],
+                "status": [s.status for s in self.steps],
+                "reason": [s.reason for s in self.steps],
+            }
         )
 
     def __str__(self) -> str:
@@ -184,7 +189,9 @@ def decide(
         drifted = bool(drift)
     else:
         raise TypeError(f"drift must be a DriftReport or a bool, got {type(drift).__name__}")
-    if accuracy is not None and (isinstance(accuracy, bool) or not isinstance(accuracy, (int, float, np.floating)) or not 0 <= accuracy <= 1):
+    if accuracy is not None and (
+        isinstance(accuracy, bool) or not isinstance(accuracy, (int, float, np.floating)) or not 0 <= accuracy <= 1
+    ):
         raise ValueError(f"accuracy must be a number between 0 and 1 or None, got {accuracy!r}")
     if len(list(validation_errors)) > 0:
         return Decision.STOP
@@ -219,7 +226,7 @@ class Pipeline:
         self.steps = steps
 
     @classmethod
-    def from_yaml(cls, text: str) -> "Pipeline":
+    def from_yaml(cls, text: str) -> Pipeline:
         """Build a pipeline from YAML with a top-level ``steps:`` list of ``{name, run}`` mappings."""
         if not isinstance(text, str):
             raise TypeError(f"from_yaml() takes the YAML text as a str, got {type(text).__name__}")
@@ -231,7 +238,11 @@ class Pipeline:
             raise PipelineError("the YAML must have a top-level 'steps:' list, as in SEED_PIPELINE_YAML")
         steps = []
         for i, item in enumerate(data["steps"], start=1):
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("run"), str):
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("name"), str)
+                or not isinstance(item.get("run"), str)
+            ):
                 raise PipelineError(f"step {i} must be a mapping with a 'name' and a 'run' string, got {item!r}")
             steps.append(Step(item["name"], item["run"], _step_kind(item["name"], item["run"])))
         return cls(steps)
@@ -298,8 +309,15 @@ class Pipeline:
                 continue
             try:
                 status, reason, details = _ACTIONS[step.kind](
-                    state, registry=registry, schema=schema, code_version=code_version, min_accuracy=min_accuracy,
-                    tolerance=tolerance, test_fraction=test_fraction, seed=seed, model_factory=model_factory,
+                    state,
+                    registry=registry,
+                    schema=schema,
+                    code_version=code_version,
+                    min_accuracy=min_accuracy,
+                    tolerance=tolerance,
+                    test_fraction=test_fraction,
+                    seed=seed,
+                    model_factory=model_factory,
                     holdout=holdout,
                 )
             except Exception as exc:  # a crashing step is a failing step, with the error as its reason
@@ -322,7 +340,7 @@ class Pipeline:
 
 def _split(batch: pd.DataFrame, test_fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     order = np.random.default_rng(seed).permutation(len(batch))
-    n_test = max(1, int(round(test_fraction * len(batch))))
+    n_test = max(1, round(test_fraction * len(batch)))
     return batch.iloc[order[n_test:]], batch.iloc[order[:n_test]]
 
 
@@ -335,7 +353,9 @@ def _validate(state: dict, *, schema: Mapping[str, Any], **_: Any) -> tuple[str,
     return "pass", f"{len(state['batch'])} rows match the schema", {"errors": []}
 
 
-def _train(state: dict, *, test_fraction: float, seed: int, model_factory: Callable[[int], Any], **_: Any) -> tuple[str, str, dict]:
+def _train(
+    state: dict, *, test_fraction: float, seed: int, model_factory: Callable[[int], Any], **_: Any
+) -> tuple[str, str, dict]:
     batch = state["batch"]
     missing = [c for c in (*FEATURES, LABEL) if c not in batch.columns]
     if missing:
@@ -349,18 +369,29 @@ def _train(state: dict, *, test_fraction: float, seed: int, model_factory: Calla
 
 
 def _test(
-    state: dict, *, registry: ModelRegistry | None, min_accuracy: float, tolerance: float,
-    holdout: pd.DataFrame | None, **_: Any,
+    state: dict,
+    *,
+    registry: ModelRegistry | None,
+    min_accuracy: float,
+    tolerance: float,
+    holdout: pd.DataFrame | None,
+    **_: Any,
 ) -> tuple[str, str, dict]:
     if "candidate" not in state:
         if "train" in state["skipped"]:
             return "skipped", "no candidate model: the train step was skipped", {}
         return "fail", "no candidate model: a train step must run (and pass) before the test step", {}
     test = state["test_rows"] if holdout is None else holdout
-    rows = f"the same {len(test)} held-out rows of the batch" if holdout is None else f"the {len(test)}-row golden holdout"
+    rows = (
+        f"the same {len(test)} held-out rows of the batch" if holdout is None else f"the {len(test)}-row golden holdout"
+    )
     labels = test[LABEL].to_numpy()
     candidate = float(np.mean(state["candidate"].predict(test[list(FEATURES)]) == labels))
-    details: dict[str, Any] = {"candidate_accuracy": candidate, "test_rows": len(test), "golden_holdout": holdout is not None}
+    details: dict[str, Any] = {
+        "candidate_accuracy": candidate,
+        "test_rows": len(test),
+        "golden_holdout": holdout is not None,
+    }
     if candidate < min_accuracy:
         return "fail", f"candidate accuracy {candidate:.3f} on {rows} < minimum {min_accuracy:.3f}", details
     if registry is not None and "champion" in registry.aliases:
@@ -407,7 +438,16 @@ def _deploy(state: dict, *, registry: ModelRegistry | None, code_version: str, *
     versus = f" vs champion {report['champion_accuracy']:.3f}" if "champion_accuracy" in report else ""
     registry.promote(version, "champion", reason=f"pipeline: candidate {report['candidate_accuracy']:.3f}{versus}")
     state["deployed_version"] = version
-    return "pass", f"registered v{version} with the batch as its drift reference and promoted it to champion", {"version": version}
+    return (
+        "pass",
+        f"registered v{version} with the batch as its drift reference and promoted it to champion",
+        {"version": version},
+    )
 
 
-_ACTIONS: dict[str, Callable[..., tuple[str, str, dict]]] = {"validate": _validate, "train": _train, "test": _test, "deploy": _deploy}
+_ACTIONS: dict[str, Callable[..., tuple[str, str, dict]]] = {
+    "validate": _validate,
+    "train": _train,
+    "test": _test,
+    "deploy": _deploy,
+}

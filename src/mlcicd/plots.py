@@ -6,7 +6,8 @@ cell; in a script, call ``ax.figure.savefig(...)``.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -77,8 +78,12 @@ def plot_distributions(
     if numeric:
         both = np.concatenate([ref.to_numpy(dtype=float), cur.to_numpy(dtype=float)])
         edges = np.histogram_bin_edges(both, bins=bins)
-        ax.hist(ref.to_numpy(dtype=float), bins=list(edges), density=True, alpha=0.5, label=f"{labels[0]} (n={len(ref)})")
-        ax.hist(cur.to_numpy(dtype=float), bins=list(edges), density=True, alpha=0.5, label=f"{labels[1]} (n={len(cur)})")
+        ax.hist(
+            ref.to_numpy(dtype=float), bins=list(edges), density=True, alpha=0.5, label=f"{labels[0]} (n={len(ref)})"
+        )
+        ax.hist(
+            cur.to_numpy(dtype=float), bins=list(edges), density=True, alpha=0.5, label=f"{labels[1]} (n={len(cur)})"
+        )
         ax.set_xlabel(axis_label(column))
         ax.set_ylabel("density (share of rows per x-axis unit)")
     else:
@@ -137,8 +142,15 @@ def plot_metric_over_time(
     looks = [(COLOURS["blue"], "o", "-"), (COLOURS["orange"], "s", "--"), (COLOURS["grey"], "D", "-.")]
     for i, metric in enumerate(metrics):
         colour, marker, style = looks[i % len(looks)]
-        ax.plot(days, daily[metric].to_numpy(dtype=float), color=colour, marker=marker, markersize=3, linestyle=style,
-                label=metric.replace("_", " "))
+        ax.plot(
+            days,
+            daily[metric].to_numpy(dtype=float),
+            color=colour,
+            marker=marker,
+            markersize=3,
+            linestyle=style,
+            label=metric.replace("_", " "),
+        )
     if threshold is not None:
         ax.axhline(threshold, color=COLOURS["grey"], linestyle=":", label=f"alert threshold {threshold:g}")
     if drift_day is not None:
@@ -147,10 +159,20 @@ def plot_metric_over_time(
     if alert_days:
         marked = "window_accuracy" if "window_accuracy" in metrics else metrics[0]
         values = daily.set_index("day")[marked].reindex(alert_days).to_numpy(dtype=float)
-        ax.scatter(alert_days, values, marker="v", s=60, color=COLOURS["vermillion"], edgecolor="black", zorder=3,
-                   label="alert")
+        ax.scatter(
+            alert_days,
+            values,
+            marker="v",
+            s=60,
+            color=COLOURS["vermillion"],
+            edgecolor="black",
+            zorder=3,
+            label="alert",
+        )
     ax.set_xlabel("day")
-    ax.set_ylabel("accuracy (share of correct predictions)" if all("accuracy" in m for m in metrics) else "metric value")
+    ax.set_ylabel(
+        "accuracy (share of correct predictions)" if all("accuracy" in m for m in metrics) else "metric value"
+    )
     ax.set_title("Model quality over time")
     ax.legend(loc="lower left", fontsize="small")
     return ax
@@ -197,11 +219,19 @@ def plot_rollback_timeline(history: Any, *, ax: Axes | None = None) -> Axes:
         version = np.array([e["to"] for e in entries], dtype=float)
         ax.step(seq, version, where="post", color=COLOURS["blue"], label="champion version")
         drawn = set()
-        for s, e, v in zip(seq, entries, version):
+        for s, e, v in zip(seq, entries, version, strict=True):
             rollback = e["action"] == "rollback"
             label = "rollback (▼)" if rollback else "promotion (▲)"
-            ax.scatter([s], [v], color=COLOURS["vermillion"] if rollback else COLOURS["green"], edgecolor="black",
-                       marker="v" if rollback else "^", s=50, zorder=3, label=None if label in drawn else label)
+            ax.scatter(
+                [s],
+                [v],
+                color=COLOURS["vermillion"] if rollback else COLOURS["green"],
+                edgecolor="black",
+                marker="v" if rollback else "^",
+                s=50,
+                zorder=3,
+                label=None if label in drawn else label,
+            )
             drawn.add(label)
             reason = str(e.get("reason", ""))
             reason = reason if len(reason) <= 30 else reason[:29] + "…"

@@ -40,10 +40,11 @@ import json
 import os
 import pickle
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,11 +55,9 @@ from mlcicd._registry_store import ARTIFACTS, FORMAT_VERSION, IndexStore, Regist
 from mlcicd.models import fitted_fingerprint, join_model, split_model
 from mlcicd.versioning import fingerprint, fingerprint_bytes
 
-__all__ = ["RegistryError", "ModelRegistry", "ModelBundle", "LogEntry", "FORMAT_VERSION"]
+__all__ = ["FORMAT_VERSION", "LogEntry", "ModelBundle", "ModelRegistry", "RegistryError"]
 
 _ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-
-
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ class ModelBundle:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _jsonable(metrics: Any, what: str) -> dict:
@@ -232,7 +231,9 @@ class ModelRegistry:
         """The lineage record of a version (code version, data fingerprints, metrics, checksums...)."""
         return self._versions.metadata(self.resolve(version_or_alias))
 
-    def load(self, version_or_alias: int | str = "champion", preprocessor_version: int | str | None = None) -> ModelBundle:
+    def load(
+        self, version_or_alias: int | str = "champion", preprocessor_version: int | str | None = None
+    ) -> ModelBundle:
         """Load a version (number or alias) as a :class:`ModelBundle`.
 
         ``preprocessor_version`` takes the preprocessing from another version; this is refused with
@@ -252,7 +253,9 @@ class ModelRegistry:
         model = self._versions.artifact(version, meta, "model")
         preprocessor = self._versions.artifact(pre_version, pre_meta, "preprocessor")
         reference = self._versions.artifact(version, meta, "reference")
-        return ModelBundle(version=version, model=model, preprocessor=preprocessor, reference_data=reference, metadata=meta)
+        return ModelBundle(
+            version=version, model=model, preprocessor=preprocessor, reference_data=reference, metadata=meta
+        )
 
     # ------------------------------------------------------------------ writing
     def register(
@@ -311,9 +314,9 @@ class ModelRegistry:
             "code_version": code_version,
             "description": str(description),
             "train_fingerprint": fingerprint(train_data),
-            "train_rows": int(len(train_data)),
+            "train_rows": len(train_data),
             "reference_fingerprint": fingerprint(reference),
-            "reference_rows": int(len(reference)),
+            "reference_rows": len(reference),
             "features": features,
             "preprocessor_fingerprint": fitted_fingerprint(preprocessor),
             "model_fingerprint": fitted_fingerprint(estimator),

@@ -66,7 +66,9 @@ class PredictionLog:
     def __len__(self) -> int:
         return self._n
 
-    def record(self, day: Any, model_version: Any, predictions: Any, probabilities: Any = None, labels: Any = None) -> None:
+    def record(
+        self, day: Any, model_version: Any, predictions: Any, probabilities: Any = None, labels: Any = None
+    ) -> None:
         """Append one batch of predictions made by ``model_version``."""
         predictions = np.asarray(predictions)
         n = len(predictions)
@@ -99,11 +101,18 @@ class PredictionLog:
     def to_frame(self) -> pd.DataFrame:
         """All logged predictions as one DataFrame, oldest first."""
         if not self._batches:
-            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(self.COLUMNS, ("int64", "Int64", "str", "int64", "Float64", "Int64"))})
+            return pd.DataFrame(
+                {
+                    c: pd.Series(dtype=t)
+                    for c, t in zip(self.COLUMNS, ("int64", "Int64", "str", "int64", "Float64", "Int64"), strict=True)
+                }
+            )
         return pd.concat(self._batches, ignore_index=True)
 
 
-def serve_batch(model: Any, df: pd.DataFrame, log: PredictionLog | None = None, *, day: int | None = None, version: Any = None) -> np.ndarray:
+def serve_batch(
+    model: Any, df: pd.DataFrame, log: PredictionLog | None = None, *, day: int | None = None, version: Any = None
+) -> np.ndarray:
     """Predict every row of ``df`` and append the predictions, with the model version, to ``log``.
 
     ``model`` is a :class:`~mlcicd.registry.ModelBundle` (its version is logged) or any fitted model with

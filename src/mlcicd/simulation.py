@@ -92,7 +92,9 @@ def make_drifted_stream(
         raise ValueError(f"unknown drift {drift!r}; choose one of {DRIFT_KINDS}")
     stream = make_stream(n_days, rows_per_day, seed=seed)
     if drift == "covariate":
-        return covariate_drift(stream, drift_day, shift={"income": -20.0, "credit_score": -60.0}, seed=[check_seed(seed), 11])
+        return covariate_drift(
+            stream, drift_day, shift={"income": -20.0, "credit_score": -60.0}, seed=[check_seed(seed), 11]
+        )
     if drift == "prior":
         return prior_drift(stream, drift_day, positive_rate=0.6, seed=[check_seed(seed), 12])
     if drift == "concept":
@@ -192,16 +194,25 @@ def simulate_stream(
     with scratch as tmp:
         reg = registry if registry is not None else ModelRegistry(str(tmp))
         if "champion" not in reg.aliases:
-            train = make_stream(train_days, rows_per_day=max(1, len(stream) // max(1, stream["day"].nunique())), seed=[seed, 1])
+            train = make_stream(
+                train_days, rows_per_day=max(1, len(stream) // max(1, stream["day"].nunique())), seed=[seed, 1]
+            )
             model = train_model(train, seed=seed)
-            version = reg.register(model, train_data=train, reference_data=train[list(FEATURES)], code_version="simulate_stream",
-                                   description=f"initial model, {train_days} days of undrifted data")
+            version = reg.register(
+                model,
+                train_data=train,
+                reference_data=train[list(FEATURES)],
+                code_version="simulate_stream",
+                description=f"initial model, {train_days} days of undrifted data",
+            )
             reg.promote(version, "champion", reason="initial deployment")
         stream_days = set(int(d) for d in stream["day"].unique())
         for day, version in deploy.items():
             reg.resolve(version)  # fail early on an unknown version
             if day not in stream_days:
-                raise ValueError(f"deploy= names day {day!r}, which is not in the stream (days {min(stream_days)}-{max(stream_days)})")
+                raise ValueError(
+                    f"deploy= names day {day!r}, which is not in the stream (days {min(stream_days)}-{max(stream_days)})"
+                )
         bundle = reg.load("champion")
         monitor = Monitor(bundle.reference_data, window_days=window_days, threshold=threshold, drift_share=drift_share)
         rows: list[list[Action | str]] = []
@@ -230,8 +241,14 @@ def simulate_stream(
             alerts = monitor.observe(day, batch, predictions, model_version=bundle.version)
             if alerts and hook is not None:
                 ctx = StreamContext(
-                    day=day, alerts=alerts, registry=reg, bundle=bundle, monitor=monitor,
-                    seen=stream[stream["day"] <= day], seed=seed, options={"retrain_days": retrain_days},
+                    day=day,
+                    alerts=alerts,
+                    registry=reg,
+                    bundle=bundle,
+                    monitor=monitor,
+                    seen=stream[stream["day"] <= day],
+                    seed=seed,
+                    options={"retrain_days": retrain_days},
                 )
                 done = hook(ctx)
                 if done:

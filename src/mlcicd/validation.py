@@ -153,17 +153,19 @@ class ValidationError:
 #: The schema of frames made by :func:`mlcicd.data.make_applications` and :func:`mlcicd.data.make_stream`.
 #: Ranges are wide enough for any drift injector (drift is not a data error) and tight enough that a x1000
 #: unit change of any numeric feature falls outside them. ``day`` is optional (absent from make_applications).
-LOAN_SCHEMA: Schema = MappingProxyType({
-    "day": ColumnSpec("int", min=0, required=False),
-    "age": ColumnSpec("int", min=18, max=100),
-    "income": ColumnSpec("float", min=0.0, max=1000.0),
-    "loan_amount": ColumnSpec("float", min=0.0, max=1000.0),
-    "credit_score": ColumnSpec("int", min=300, max=850),
-    "debt_to_income": ColumnSpec("float", min=0.0, max=1.0),
-    "employment_years": ColumnSpec("float", min=0.0, max=60.0),
-    "region": ColumnSpec("str", allowed=REGIONS),
-    "default": ColumnSpec("int", allowed=(0, 1)),
-})  # read-only; build your own with {**LOAN_SCHEMA, "new_column": ColumnSpec(...)}
+LOAN_SCHEMA: Schema = MappingProxyType(
+    {
+        "day": ColumnSpec("int", min=0, required=False),
+        "age": ColumnSpec("int", min=18, max=100),
+        "income": ColumnSpec("float", min=0.0, max=1000.0),
+        "loan_amount": ColumnSpec("float", min=0.0, max=1000.0),
+        "credit_score": ColumnSpec("int", min=300, max=850),
+        "debt_to_income": ColumnSpec("float", min=0.0, max=1.0),
+        "employment_years": ColumnSpec("float", min=0.0, max=60.0),
+        "region": ColumnSpec("str", allowed=REGIONS),
+        "default": ColumnSpec("int", allowed=(0, 1)),
+    }
+)  # read-only; build your own with {**LOAN_SCHEMA, "new_column": ColumnSpec(...)}
 
 
 def _scalar(value: Any) -> Any:

@@ -31,10 +31,11 @@ import importlib.metadata
 import pickle
 import platform
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,15 +45,15 @@ from mlcicd._checks import check_frame, check_text
 from mlcicd.models import fitted_fingerprint
 
 __all__ = [
+    "CHANGE_KINDS",
+    "ENVIRONMENT_PACKAGES",
+    "RunManifest",
+    "current_environment",
     "fingerprint",
     "fingerprint_bytes",
     "fingerprint_file",
-    "RunManifest",
     "make_manifest",
     "what_changed",
-    "CHANGE_KINDS",
-    "ENVIRONMENT_PACKAGES",
-    "current_environment",
 ]
 
 #: The parts of a run that :func:`what_changed` can report.
@@ -115,7 +116,7 @@ def _column_bytes(series: pd.Series) -> bytes:
         if _is_missing(value):
             parts.append(b"\x00")
             continue
-        text = f"{type(value).__name__}:{value!r}".encode("utf-8")
+        text = f"{type(value).__name__}:{value!r}".encode()
         parts.append(b"\x01" + struct.pack("<Q", len(text)) + text)
     return b"".join(parts)
 
@@ -262,9 +263,7 @@ ENVIRONMENT_PACKAGES = ("numpy", "pandas", "scikit-learn", "scipy")
 def current_environment() -> dict[str, str]:
     """The Python version, the versions of :data:`ENVIRONMENT_PACKAGES`, and ``installed``: a digest of every
     installed distribution as ``name==version`` (the environment's pins), which changes when any of them does."""
-    installed = sorted(
-        f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in importlib.metadata.distributions()
-    )
+    installed = sorted(f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in importlib.metadata.distributions())
     versions: dict[str, str] = {}
     for name in ENVIRONMENT_PACKAGES:
         try:

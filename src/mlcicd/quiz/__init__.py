@@ -23,7 +23,7 @@ The classes (:class:`MultipleChoice`, :class:`Flashcards`, :class:`ConceptCheckl
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-__all__ = ["A11y", "CSS"]
+__all__ = ["CSS", "A11y"]
 
 CSS = """
 .mlcicd-static, .jp-OutputArea-child:has(.mlcicd-static) { display: none !important; }

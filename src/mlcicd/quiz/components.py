@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -29,13 +29,13 @@ from mlcicd.quiz.a11y import A11y
 from mlcicd.quiz.bank import BankError, Question
 
 __all__ = [
-    "frontend_available",
     "Component",
-    "MultipleChoice",
-    "Flashcards",
     "ConceptChecklist",
+    "Flashcards",
+    "MultipleChoice",
     "Practice",
     "Quiz",
+    "frontend_available",
 ]
 
 MODE_VARIABLE = "MLCICD_QUIZ_MODE"
@@ -100,8 +100,9 @@ def _classed(widget: widgets.DOMWidget, *names: str) -> widgets.DOMWidget:
 
 def _plain(text: str) -> str:
     """Text for the terminal: fences removed, code indented by four spaces."""
-    return _FENCE.sub(lambda m: "\n" + "\n".join("    " + line for line in m.group(1).rstrip().splitlines()) + "\n",
-                      text).strip()
+    return _FENCE.sub(
+        lambda m: "\n" + "\n".join("    " + line for line in m.group(1).rstrip().splitlines()) + "\n", text
+    ).strip()
 
 
 def _prompt_html(question: Question) -> str:
@@ -146,6 +147,7 @@ def _label(question: Question) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 # static HTML (what an export shows; see the module docstring)
+
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=False)
@@ -268,7 +270,7 @@ class MultipleChoice(Component):
         question: Question,
         *,
         show_hint_and_mistakes: bool = True,
-        on_answer: Callable[["MultipleChoice"], None] | None = None,
+        on_answer: Callable[[MultipleChoice], None] | None = None,
     ):
         if question.kind not in ("mcq", "practice"):
             raise BankError(f"{question.id!r} is a {question.kind}, not a multiple-choice question")
@@ -284,12 +286,17 @@ class MultipleChoice(Component):
         if question.multi:
             self.options = None
             self.checkboxes = [_checkbox(label) for label, _ in labels]
-            chooser = widgets.VBox([widgets.HTML("<i>Select every option that applies.</i>"),
-                                    _classed(widgets.VBox(self.checkboxes), "mlcicd-choices")])
+            chooser = widgets.VBox(
+                [
+                    widgets.HTML("<i>Select every option that applies.</i>"),
+                    _classed(widgets.VBox(self.checkboxes), "mlcicd-choices"),
+                ]
+            )
         else:
             self.checkboxes = []
-            self.options = _classed(widgets.RadioButtons(options=labels, value=None, layout=_auto_width()),
-                                    "mlcicd-choices")
+            self.options = _classed(
+                widgets.RadioButtons(options=labels, value=None, layout=_auto_width()), "mlcicd-choices"
+            )
             chooser = self.options
         self.check_button = _classed(_button("Check answer"), "mlcicd-check")
         self.hint_button = _button("Show hint")
@@ -299,8 +306,9 @@ class MultipleChoice(Component):
         self.check_button.on_click(lambda _: self.check())
         self.hint_button.on_click(lambda _: self.show_hint())
         self.try_again_button.on_click(lambda _: self.reset())
-        buttons = widgets.HBox([self.check_button, self.hint_button, self.try_again_button],
-                               layout=widgets.Layout(flex_flow="row wrap"))
+        buttons = widgets.HBox(
+            [self.check_button, self.hint_button, self.try_again_button], layout=widgets.Layout(flex_flow="row wrap")
+        )
         self.widget, self.a11y = _component_box([self.prompt, chooser, buttons, self.hint, self.feedback])
         self.a11y.on_check = self._check_keys
 
@@ -318,7 +326,7 @@ class MultipleChoice(Component):
     def selected(self) -> frozenset[str]:
         """The keys the student has selected right now."""
         if self.options is None:  # several right options: checkboxes
-            return frozenset(c.key for c, box in zip(self.question.choices, self.checkboxes) if box.value)
+            return frozenset(c.key for c, box in zip(self.question.choices, self.checkboxes, strict=True) if box.value)
         return frozenset() if self.options.value is None else frozenset({self.options.value})
 
     def select(self, *keys: str) -> None:
@@ -328,7 +336,7 @@ class MultipleChoice(Component):
         if bad or (not self.question.multi and len(keys) != 1):
             raise ValueError(f"select one key of {valid}" if not self.question.multi else f"select keys from {valid}")
         if self.options is None:  # several right options: checkboxes
-            for choice, box in zip(self.question.choices, self.checkboxes):
+            for choice, box in zip(self.question.choices, self.checkboxes, strict=True):
                 box.value = choice.key in keys
         else:
             self.options.value = keys[0]
@@ -373,8 +381,7 @@ class MultipleChoice(Component):
         if self.correct:
             parts = ["<p><b>✓ Correct.</b></p>"]
         elif q.multi and chosen & right:
-            parts = ["<p><b>✗ Not quite: partly right.</b> "
-                     "A multi-select answer needs exactly the right options.</p>"]
+            parts = ["<p><b>✗ Not quite: partly right.</b> A multi-select answer needs exactly the right options.</p>"]
         else:
             parts = ["<p><b>✗ Not quite.</b></p>"]
         for choice in q.choices:
@@ -500,9 +507,12 @@ class ConceptChecklist(Component):
         if question.kind != "concept":
             raise BankError(f"{question.id!r} is a {question.kind}, not a concept question")
         self.question = question
-        self.prompt = _classed(widgets.HTML(
-            _html_text(question.prompt, bold=True) + f"<p><i>{html.escape(question.hint, quote=False)}</i></p>"
-        ), "mlcicd-prompt")
+        self.prompt = _classed(
+            widgets.HTML(
+                _html_text(question.prompt, bold=True) + f"<p><i>{html.escape(question.hint, quote=False)}</i></p>"
+            ),
+            "mlcicd-prompt",
+        )
         # width auto + stretch: the box fills the cell without its margins pushing it past the right edge.
         self.answer_box = widgets.Textarea(
             placeholder="Write your answer here, then reveal the key concepts.",
@@ -516,8 +526,12 @@ class ConceptChecklist(Component):
         self.score_label = _classed(widgets.HTML(""), "mlcicd-live")
         self.model_answer = widgets.HTML("")
         self.checklist = widgets.VBox(
-            [widgets.HTML("<p>Tick each concept your answer covers:</p>"),
-             _classed(widgets.VBox(self.concept_boxes), "mlcicd-choices"), self.score_label, self.model_answer]
+            [
+                widgets.HTML("<p>Tick each concept your answer covers:</p>"),
+                _classed(widgets.VBox(self.concept_boxes), "mlcicd-choices"),
+                self.score_label,
+                self.model_answer,
+            ]
         )
         _set_visible(self.checklist, False)
         self.revealed = False
@@ -541,7 +555,8 @@ class ConceptChecklist(Component):
         _set_visible(self.checklist, True)
         self.reveal_button.disabled = True
         self.note.value = (
-            "" if self.answer_box.value.strip()
+            ""
+            if self.answer_box.value.strip()
             else "<p><i>Tip: writing your own answer first makes the checklist far more useful.</i></p>"
         )
         self.model_answer.value = f"<p><b>A model answer:</b> {html.escape(self.question.answer_text, quote=False)}</p>"
@@ -552,19 +567,23 @@ class ConceptChecklist(Component):
 
     def to_text(self) -> str:
         q = self.question
-        return "\n".join([
-            f"[{_label(q)}]",
-            _plain(q.prompt),
-            f"({q.hint})",
-            f"Write your answer, then check it against the {len(q.concepts)} key concepts "
-            "(open this notebook in JupyterLab to reveal them).",
-        ])
+        return "\n".join(
+            [
+                f"[{_label(q)}]",
+                _plain(q.prompt),
+                f"({q.hint})",
+                f"Write your answer, then check it against the {len(q.concepts)} key concepts "
+                "(open this notebook in JupyterLab to reveal them).",
+            ]
+        )
 
     def static_html(self) -> str:
         q = self.question
         body = _list_html("Key concepts:", q.concepts) + f"<p><b>A model answer:</b> {_esc(q.answer_text)}</p>"
-        return (f"<p><i>Open question · {_esc(_label(q))}</i></p>{_html_text(q.prompt, bold=True)}"
-                f"<p><i>{_esc(q.hint)}</i></p>{_details('Key concepts and a model answer', body)}")
+        return (
+            f"<p><i>Open question · {_esc(_label(q))}</i></p>{_html_text(q.prompt, bold=True)}"
+            f"<p><i>{_esc(q.hint)}</i></p>{_details('Key concepts and a model answer', body)}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -590,8 +609,15 @@ class Practice(Component):
         self.step_button = _button("")
         self.step_button.on_click(lambda _: self.next_part())
         header = widgets.HTML(f"<p><i>Practice · {question.difficulty}</i></p>")
-        self.widget, self.a11y = _component_box([header, self.choice.widget, widgets.HTML("<p><b>Solution</b></p>"),
-                                                 self.solution, widgets.HBox([self.step_button])])
+        self.widget, self.a11y = _component_box(
+            [
+                header,
+                self.choice.widget,
+                widgets.HTML("<p><b>Solution</b></p>"),
+                self.solution,
+                widgets.HBox([self.step_button]),
+            ]
+        )
         self._render()
 
     @property
@@ -605,8 +631,12 @@ class Practice(Component):
         final = "; ".join(f"{c.text} → Option {c.key}" for c in right)
         parts.append(("Final Answer", html.escape(final, quote=False)))
         parts.append(("Quick Check", html.escape(q.quick_check, quote=False)))
-        parts.append(("Common Mistakes", "<ul>" + "".join(f"<li>{html.escape(m, quote=False)}</li>" for m in q.mistakes)
-                      + "</ul>"))
+        parts.append(
+            (
+                "Common Mistakes",
+                "<ul>" + "".join(f"<li>{html.escape(m, quote=False)}</li>" for m in q.mistakes) + "</ul>",
+            )
+        )
         return parts
 
     def next_part(self) -> None:
@@ -638,8 +668,10 @@ class Practice(Component):
     def static_html(self) -> str:
         q = self.question
         solution = "".join(f"<p><b>{title}:</b> {body}</p>" for title, body in self.parts) + _why_html(q)
-        return (f"<p><i>Practice · {_esc(_label(q))}</i></p>{_prompt_html(q)}{_options_html(q)}"
-                f"<p><b>Hint:</b> {_esc(q.hint)}</p>{_details('Worked solution', solution)}")
+        return (
+            f"<p><i>Practice · {_esc(_label(q))}</i></p>{_prompt_html(q)}{_options_html(q)}"
+            f"<p><b>Hint:</b> {_esc(q.hint)}</p>{_details('Worked solution', solution)}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -746,7 +778,7 @@ class Quiz(Component):
         _set_visible(self.retry_button, True)
         total = len(self.questions)
         rows = []
-        for number, (question, ok) in enumerate(zip(self.ordered_questions, self.results), 1):
+        for number, (question, ok) in enumerate(zip(self.ordered_questions, self.results, strict=False), 1):
             mark = "✓ right" if ok else f"✗ wrong (answer: {', '.join(sorted(question.answer_keys))})"
             stem = _plain(question.prompt).splitlines()[-1]  # the question itself, after any code snippet
             rows.append(f"<li>Q{number} — {mark}: {html.escape(stem, quote=False)}</li>")
@@ -769,6 +801,8 @@ class Quiz(Component):
 
     def static_html(self) -> str:
         total = len(self.questions)
-        parts = [_mcq_static(q, f"<p><b>Question {n} of {total}</b> · <i>{_esc(_label(q))}</i></p>")
-                 for n, q in enumerate(self.ordered_questions, 1)]
+        parts = [
+            _mcq_static(q, f"<p><b>Question {n} of {total}</b> · <i>{_esc(_label(q))}</i></p>")
+            for n, q in enumerate(self.ordered_questions, 1)
+        ]
         return f"<h3>{_esc(self.title)}</h3>" + "<hr>".join(parts)
