@@ -13,7 +13,7 @@ CLAIMS: dict[str, str] = {
         " + {10: 'ten'}.get(round(float((edited['income'] - snapshot_v1['income']).abs().sum()) * 1000), '?') + ' dollars'",
     "the whole story of the 49 applicants": "f'the whole story of the {different.sum()} applicants'",
     "An empty list: the second run is proven identical":
-        "('An empty list' if versioning.what_changed(run_v1, run_v1_again) == [] else 'A non-empty list')"
+        "('An empty list' if not versioning.what_changed(run_v1, run_v1_again) else 'A non-empty list')"
         " + ': the second run is proven identical'",
     "Only `code` changed": "'Only ' + ', '.join(f'`{n}`' for n in sorted(versioning.what_changed(run_v1, run_refactor))) + ' changed'",
     "trained on 3,500 and on 7,000 rows of the same\n  stream gave two models that decide differently for 49 of 5,000"
