@@ -60,13 +60,14 @@ def markdown_cells(lesson: str) -> list[str]:
 # Code and link targets are not prose: blanked out (same length, so positions stay) before numbers are looked for.
 _NOT_PROSE = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)\s]*\)|<https?://[^>\s]*>|https?://\S+", re.DOTALL)
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_SUPERSCRIPTS = "\u207b\u2070\u00b9\u00b2\u00b3\u2074-\u2079"  # superscript minus and digits
 _COMPUTED = [
     # "12 of the 60", "49 of 5,000"
     re.compile(rf"(?<![\w.]){_NUMBER}\s+of\s+(?:the\s+|all\s+)?{_NUMBER}(?![\w.]*\d)"),
-    # 2e-25, 1.3e+04, 3 × 10^-5, 10⁻⁵
-    re.compile(rf"(?<![\w.]){_NUMBER}\s*[eE][-+−]?\d+\b"),
-    re.compile(rf"(?<![\w.]){_NUMBER}\s*[×x·]\s*10\^?[-−⁻]?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+"),
-    re.compile(r"(?<![\w.])10(?:\^[-−]?\d+|[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)"),
+    # 2e-25, 1.3e+04, 3 x 10^-5, 10 to a superscript power (\u2212 is the minus sign, \u00d7 the multiplication sign)
+    re.compile(rf"(?<![\w.]){_NUMBER}\s*[eE][-+\u2212]?\d+\b"),
+    re.compile(rf"(?<![\w.]){_NUMBER}\s*[\u00d7x\u00b7]\s*10\^?[-\u2212{_SUPERSCRIPTS}]+"),
+    re.compile(rf"(?<![\w.])10(?:\^[-\u2212]?\d+|[{_SUPERSCRIPTS}]+)"),
     # 40.7%, 10 %
     re.compile(rf"(?<![\w.]){_NUMBER}\s?%"),
     # a p-value, whole or not: the number after "p =", "p ≈", "p <", ...
