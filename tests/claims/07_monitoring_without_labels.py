@@ -18,3 +18,8 @@ CLAIMS: dict[str, str] = {
     "(0.914 estimated, 0.907 real)": "f\"({after.loc['estimated_accuracy', 'covariate shift']:.3f} estimated, {after.loc['accuracy', 'covariate shift']:.3f} real)\"",
     "(0.851 estimated, 0.638 real)": "f\"({after.loc['estimated_accuracy', 'concept drift']:.3f} estimated, {after.loc['accuracy', 'concept drift']:.3f} real)\"",
 }
+
+NOT_COMPUTED: dict[str, str] = {
+    "It alerts when that accuracy is below 0.80": "the alert threshold the lesson chooses",
+    "ratios rise\nby 0.2": "the size of the covariate shift the lesson plants",
+}

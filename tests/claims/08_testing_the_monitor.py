@@ -18,4 +18,18 @@ CLAIMS: dict[str, str] = {
     "shift) detected it in 0.75 batches": "f\"shift) detected it in {table[(table.test == 'mean_z') & (table.window == 1)]['mean_delay'].item():.2f} batches\"",
     "(KS p = 0.969 and 0.888)": "f\"(KS p = {column_drift(before['income'], after['income'], test='ks')[2]:.3f} and {column_drift(before['loan_amount'], after['loan_amount'], test='ks')[2]:.3f})\"",
     "caught it with AUC 0.902": "f'caught it with AUC {flip.auc:.3f}'",
+    "with a p-value far below 0.05": "'with a p-value ' + ('far below 0.05' if flip.p_value < 0.05 / 100 else f'of {flip.p_value:.3g}')",
+}
+
+NOT_COMPUTED: dict[str, str] = {
+    "PSI threshold of 0.1": "the conventional PSI threshold the lesson examines",
+    "with an alarm at 0.1": "the conventional PSI threshold",
+    "Why 0.1 is the wrong threshold": "the conventional PSI threshold",
+    "the 0.1 rule": "the conventional PSI threshold (its place among the calm batches shows in the histogram)",
+    "moves by 0.25 standard deviations": "the shift the lesson plants (make_streams(shift=0.25))",
+    "close to the 1% asked for": "the false-alarm rate the calibration is asked for",
+    "(at 1%)": "the false-alarm rate the calibration is asked for",
+    "correlation +0.8": "the correlation the lesson plants (correlated_pair(1000, 0.8))",
+    "correlation −0.8": "the correlation the lesson plants (correlated_pair(1000, -0.8))",
+    "(AUC 0.5)": "the AUC of chance, a definition",
 }
