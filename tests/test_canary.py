@@ -98,7 +98,7 @@ def test_canary_decision_checks_its_settings(options, error):
 def test_run_canary_stops_at_the_first_look_with_a_verdict():
     champion, candidate = cy.simulate_paired_outcomes(4000, 0.80, 0.86, discordant_rate=0.12, seed=3)
     run = cy.run_canary(champion, candidate, check_every=200)
-    assert run.decision == "promote" and run.looks < 20 and run.n_paired == 200 * run.looks
+    assert run.decision == "promote" and run.looks < run.planned_looks == 20 and run.n_paired == 200 * run.looks
     assert run.alpha_per_look == pytest.approx(0.05 / 20)
     assert cy.canary_decision(champion[: run.n_paired], candidate[: run.n_paired], looks=20) == "promote"
     assert cy.canary_decision(champion[: run.n_paired - 200], candidate[: run.n_paired - 200], looks=20) == (
@@ -109,7 +109,7 @@ def test_run_canary_stops_at_the_first_look_with_a_verdict():
 def test_run_canary_without_a_verdict_keeps_collecting_to_the_end():
     champion, candidate = cy.simulate_paired_outcomes(1000, 0.8, 0.8, discordant_rate=0.02, seed=4)
     run = cy.run_canary(champion, candidate, check_every=300)
-    assert run == cy.CanaryRun("keep collecting", 1000, 4, 0.05 / 4)
+    assert run == cy.CanaryRun("keep collecting", 1000, 4, 4, 0.05 / 4)
 
 
 def test_simulated_paired_outcomes_have_the_requested_accuracies_and_discordant_rate():
@@ -209,3 +209,13 @@ def test_importing_the_module_sets_no_global_random_state():
     state = np.random.get_state()[1].copy()
     importlib.reload(cy)
     assert np.array_equal(np.random.get_state()[1], state)
+
+
+def test_decision_table_gives_decision_rates_for_each_schedule_on_the_same_runs():
+    table = cy.decision_table(50, 1200, 0.8, 0.82, [1200, 300, 100], seed=2)
+    assert list(table["looks"]) == [1, 1, 4, 4, 12, 12] and list(table["corrected"]) == [False, True] * 3
+    for row in table.to_dict("records"):
+        want = cy.decision_rates(
+            50, 1200, 0.8, 0.82, check_every=row["check_every"], correct_for_looks=row["corrected"], seed=2
+        )
+        assert {key: row[key] for key in want} == want, row

@@ -35,6 +35,7 @@ All functions are pure and seeded (``seed`` is passed to :func:`numpy.random.def
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,7 @@ __all__ = [
     "McNemarResult",
     "canary_decision",
     "decision_rates",
+    "decision_table",
     "discordant_counts",
     "mcnemar_exact",
     "route_traffic",
@@ -92,11 +94,13 @@ class McNemarResult:
 
 @dataclass(frozen=True)
 class CanaryRun:
-    """What :func:`run_canary` decided, after how many paired requests and looks, at which per-look level."""
+    """What :func:`run_canary` decided, after how many paired requests and looks (of ``planned_looks``), at which
+    per-look level."""
 
     decision: str
     n_paired: int
     looks: int
+    planned_looks: int
     alpha_per_look: float
 
 
@@ -281,8 +285,8 @@ def run_canary(
         end = min(look * check_every, n)
         decision = _decide(int(b_cum[end - 1]), int(c_cum[end - 1]), level, min_discordant)
         if decision != "keep collecting":
-            return CanaryRun(decision, end, look, level)
-    return CanaryRun("keep collecting", n, looks, level)
+            return CanaryRun(decision, end, look, looks, level)
+    return CanaryRun("keep collecting", n, looks, looks, level)
 
 
 def _cell_probabilities(champion_accuracy: float, candidate_accuracy: float, discordant_rate: float) -> np.ndarray:
@@ -322,6 +326,46 @@ def simulate_paired_outcomes(
     return np.isin(kind, (0, 1)), np.isin(kind, (0, 2))
 
 
+def _discordant_cumsums(
+    n_runs: Any, n_requests: Any, champion_accuracy: Any, candidate_accuracy: Any, discordant_rate: Any, seed: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Running counts of b and c, shape ``(n_runs, n_requests)``: the draws of simulate_paired_outcomes per run."""
+    n_runs = check_int(n_runs, "n_runs", min_value=1)
+    n_requests = check_int(n_requests, "n_requests", min_value=1)
+    cells = _cell_probabilities(
+        check_fraction(champion_accuracy, "champion_accuracy"),
+        check_fraction(candidate_accuracy, "candidate_accuracy"),
+        check_fraction(discordant_rate, "discordant_rate"),
+    )
+    seeds = np.random.default_rng(check_seed(seed)).integers(0, 2**32 - 1, n_runs)
+    edges = np.cumsum(cells)[:-1]
+    kinds = np.stack(
+        [np.searchsorted(edges, np.random.default_rng(int(s)).random(n_requests), side="right") for s in seeds]
+    )
+    return np.cumsum(kinds == 1, axis=1), np.cumsum(kinds == 2, axis=1)
+
+
+def _rates(b_cum: np.ndarray, c_cum: np.ndarray, check_every: int, level: float, min_discordant: int) -> dict:
+    """The decisions of run_canary on every run at once."""
+    n_runs, n_requests = b_cum.shape
+    looks = math.ceil(n_requests / check_every)
+    ends = np.minimum(np.arange(1, looks + 1) * check_every, n_requests)
+    b, c = b_cum[:, ends - 1], c_cum[:, ends - 1]
+    verdict = (b + c >= min_discordant) & (_p_value(b, c) <= level)
+    decided = verdict.any(axis=1)
+    first = np.argmax(verdict, axis=1)
+    rows = np.arange(n_runs)
+    promote = decided & (c[rows, first] > b[rows, first])
+    roll_back = decided & ~promote
+    used = np.where(decided, ends[first], n_requests)
+    return {
+        "promote": float(promote.mean()),
+        "keep collecting": float(1 - decided.mean()),
+        "roll back": float(roll_back.mean()),
+        "mean_requests": float(used.mean()),
+    }
+
+
 def decision_rates(
     n_runs: int,
     n_requests: int,
@@ -340,38 +384,37 @@ def decision_rates(
     Every run draws ``n_requests`` paired outcomes (:func:`simulate_paired_outcomes`) and is decided by
     :func:`run_canary`. Returns ``{"promote": ..., "keep collecting": ..., "roll back": ..., "mean_requests": ...}``.
     """
-    n_runs = check_int(n_runs, "n_runs", min_value=1)
-    n_requests = check_int(n_requests, "n_requests", min_value=1)
     alpha, min_discordant, _ = _check_decision_args(alpha, min_discordant, 1)
     check_every = check_int(check_every, "check_every", min_value=1)
-    cells = _cell_probabilities(
-        check_fraction(champion_accuracy, "champion_accuracy"),
-        check_fraction(candidate_accuracy, "candidate_accuracy"),
-        check_fraction(discordant_rate, "discordant_rate"),
-    )
-    looks = math.ceil(n_requests / check_every)
-    level = alpha / looks if correct_for_looks else alpha
-    ends = np.minimum(np.arange(1, looks + 1) * check_every, n_requests)
-    # the same draws and the same rule as run_canary(simulate_paired_outcomes(...)) per run, all runs at once
-    seeds = np.random.default_rng(check_seed(seed)).integers(0, 2**32 - 1, n_runs)
-    kinds = np.stack(
-        [
-            np.searchsorted(np.cumsum(cells)[:-1], np.random.default_rng(int(s)).random(n_requests), side="right")
-            for s in seeds
-        ]
-    )
-    b = np.cumsum(kinds == 1, axis=1)[:, ends - 1]
-    c = np.cumsum(kinds == 2, axis=1)[:, ends - 1]
-    verdict = (b + c >= min_discordant) & (_p_value(b, c) <= level)
-    decided = verdict.any(axis=1)
-    first = np.argmax(verdict, axis=1)
-    rows = np.arange(n_runs)
-    promote = decided & (c[rows, first] > b[rows, first])
-    roll_back = decided & ~promote
-    used = np.where(decided, ends[first], n_requests)
-    return {
-        "promote": float(promote.mean()),
-        "keep collecting": float(1 - decided.mean()),
-        "roll back": float(roll_back.mean()),
-        "mean_requests": float(used.mean()),
-    }
+    b_cum, c_cum = _discordant_cumsums(n_runs, n_requests, champion_accuracy, candidate_accuracy, discordant_rate, seed)
+    looks = math.ceil(b_cum.shape[1] / check_every)
+    return _rates(b_cum, c_cum, check_every, alpha / looks if correct_for_looks else alpha, min_discordant)
+
+
+def decision_table(
+    n_runs: int,
+    n_requests: int,
+    champion_accuracy: float,
+    candidate_accuracy: float,
+    check_every: Sequence[int],
+    *,
+    discordant_rate: float = 0.1,
+    alpha: float = 0.05,
+    min_discordant: int = 20,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`decision_rates` for each ``check_every``, with and without the correction, on the same seeded runs.
+
+    One row per (``check_every``, ``corrected``) with the number of ``looks``; the runs are drawn once, so the rows
+    differ only by how often and at which level the canaries are checked.
+    """
+    alpha, min_discordant, _ = _check_decision_args(alpha, min_discordant, 1)
+    b_cum, c_cum = _discordant_cumsums(n_runs, n_requests, champion_accuracy, candidate_accuracy, discordant_rate, seed)
+    rows = []
+    for every in check_every:
+        every = check_int(every, "check_every", min_value=1)
+        looks = math.ceil(b_cum.shape[1] / every)
+        for corrected in (False, True):
+            rates = _rates(b_cum, c_cum, every, alpha / looks if corrected else alpha, min_discordant)
+            rows.append({"check_every": every, "looks": looks, "corrected": corrected, **rates})
+    return pd.DataFrame(rows)
