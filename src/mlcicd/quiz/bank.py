@@ -44,7 +44,7 @@ __all__ = [
     "validate_item",
 ]
 
-TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline", "labels", "alarms")
+TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline", "labels", "alarms", "canary")
 KINDS = ("flashcard", "mcq", "concept", "practice")
 FLASHCARD_LEVELS = ("beginner", "intermediate", "advanced")
 QUESTION_LEVELS = ("easy", "medium", "hard")
