@@ -25,10 +25,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = [
     "TOPICS",
@@ -145,8 +146,20 @@ def validate_item(item: Any, topic: str | None = None) -> list[str]:
             problems.append(f"{where}: {name!r} must be a non-empty string")
 
     allowed = {
-        "id", "topic", "kind", "difficulty", "prompt", "source", "choices", "answer", "hint", "mistakes",
-        "steps", "quick_check", "concepts", "simulation",
+        "id",
+        "topic",
+        "kind",
+        "difficulty",
+        "prompt",
+        "source",
+        "choices",
+        "answer",
+        "hint",
+        "mistakes",
+        "steps",
+        "quick_check",
+        "concepts",
+        "simulation",
     }
     unknown = sorted(set(item) - allowed)
     if unknown:
@@ -167,7 +180,7 @@ def validate_item(item: Any, topic: str | None = None) -> list[str]:
         problems.append(f"{where}: source must be one of {SOURCES}")
     kind = item["kind"]
     if kind not in KINDS:
-        return problems + [f"{where}: kind {kind!r} is not one of {KINDS}"]
+        return [*problems, f"{where}: kind {kind!r} is not one of {KINDS}"]
     levels = FLASHCARD_LEVELS if kind == "flashcard" else QUESTION_LEVELS
     if item["difficulty"] not in levels:
         problems.append(f"{where}: a {kind} has difficulty in {levels}, got {item['difficulty']!r}")
@@ -188,8 +201,11 @@ def validate_item(item: Any, topic: str | None = None) -> list[str]:
     if kind == "concept":
         need_text("answer")
         concepts = item.get("concepts")
-        if not (isinstance(concepts, list) and len(concepts) == 4
-                and all(isinstance(c, str) and c.strip() for c in concepts)):
+        if not (
+            isinstance(concepts, list)
+            and len(concepts) == 4
+            and all(isinstance(c, str) and c.strip() for c in concepts)
+        ):
             problems.append(f"{where}: a concept question needs exactly 4 non-empty 'concepts'")
         for name in ("choices", "steps", "simulation", "quick_check"):
             if name in item:
@@ -201,7 +217,7 @@ def validate_item(item: Any, topic: str | None = None) -> list[str]:
         problems.append(f"{where}: list at least one common mistake")
     choices = item.get("choices")
     if not isinstance(choices, list) or len(choices) < 2:
-        return problems + [f"{where}: 'choices' must be a list of at least 2 options"]
+        return [*problems, f"{where}: 'choices' must be a list of at least 2 options"]
     keys = []
     for index, choice in enumerate(choices):
         if not isinstance(choice, dict):
@@ -246,8 +262,11 @@ def validate_item(item: Any, topic: str | None = None) -> list[str]:
             problems.append(f"{where}: a practice problem needs at least one step")
         else:
             for index, step in enumerate(steps):
-                if not (isinstance(step, dict) and set(step) == {"title", "text"}
-                        and all(isinstance(v, str) and v.strip() for v in step.values())):
+                if not (
+                    isinstance(step, dict)
+                    and set(step) == {"title", "text"}
+                    and all(isinstance(v, str) and v.strip() for v in step.values())
+                ):
                     problems.append(f"{where}: step {index} must have a non-empty title and text only")
     else:
         for name in ("steps", "quick_check", "concepts"):
@@ -292,7 +311,7 @@ def _read_raw(topic: str) -> list[dict]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _topic_items(topic: str) -> tuple[Question, ...]:
     raw = _read_raw(topic)
     problems = [p for item in raw for p in validate_item(item, topic)]
@@ -345,7 +364,8 @@ def load_bank(
     levels = _one_of("difficulty", difficulty, FLASHCARD_LEVELS + QUESTION_LEVELS)
     sources = _one_of("source", source, SOURCES)
     return [
-        q for q in items
+        q
+        for q in items
         if (kinds is None or q.kind in kinds)
         and (levels is None or q.difficulty in levels)
         and (sources is None or q.source in sources)
