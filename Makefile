@@ -34,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # For contributors: the unit and course-structure tests, without browsers, nbgrader runs, servers or notebooks.
-FAST := not (browser or grading or cluster or postgres or slow)
+FAST := not (browser or grading or cluster or postgres or slow or claims)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "$(FAST)" -n 2 --dist loadscope
 

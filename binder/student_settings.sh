@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Jupyter settings for students on Binder: binder/postBuild runs this once at build time, and
-# tests/test_browser.py runs this same file against a temporary JUPYTER_CONFIG_DIR to prove in a real
+# tests/browser/test_browser.py runs this same file against a temporary JUPYTER_CONFIG_DIR to prove in a real
 # browser that the settings work. Everything is written to the user config dir, `jupyter --config-dir`
 # (~/.jupyter on Binder), so nothing here touches the Python environment.
 set -euo pipefail

@@ -1,7 +1,7 @@
 """Write the parts every lesson shares, from one place: the navigation line and the "Check your understanding" texts.
 
     python scripts/lesson_nav.py          # rewrite notebooks/NN_*.ipynb where they differ
-    python scripts/lesson_nav.py --check  # exit 1 and list the lessons that differ (tests/test_course.py runs it)
+    python scripts/lesson_nav.py --check  # exit 1 and list the lessons that differ (tests/course/test_course_links.py runs it)
 
 The lessons are the notebooks ``notebooks/NN_*.ipynb`` after the start page, in file-name order. Each lesson's last
 markdown cell ends with ``Next: [N. Title](file) · Back to the [start page](00_start_here.ipynb)`` (the last lesson

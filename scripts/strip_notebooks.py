@@ -1,7 +1,7 @@
 """Strip outputs, execution counts and widget state from notebooks, and give every cell an id.
 
 Usage: python scripts/strip_notebooks.py [PATH ...]   (default: notebooks/ source/ tests/)
-Committed notebooks must be clean; tests/test_hygiene.py checks it. ``release/`` is left alone: nbgrader
+Committed notebooks must be clean; tests/course/test_hygiene.py checks it. ``release/`` is left alone: nbgrader
 writes it, and it is regenerated, never edited.
 """
 

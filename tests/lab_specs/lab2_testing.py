@@ -1,6 +1,6 @@
 """Grading spec of lab2_testing: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
+Read by tests/end_to_end/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
 Autograded maximum: 11 points (validate_batch 2 + 2, promotion_gate 2 + 2, three multiple-choice answers 1 each).
 """
 
@@ -31,7 +31,7 @@ SPEC = {
         "score": 5.0,
     },
     # validate_batch only wraps the package's validator: Part A scores 0, everything else full: 7 points. The package
-    # follows the lab's conventions (a missing value in an int column is null_values only; tests/test_validation.py
+    # follows the lab's conventions (a missing value in an int column is null_values only; tests/unit/test_validation.py
     # checks it on the lab's cases), so only reference_disabled stops this cheat.
     "cheat": {
         "cells": CHEAT_CELLS,

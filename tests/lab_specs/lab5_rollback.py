@@ -1,6 +1,6 @@
 """Grading spec of lab5_rollback: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
+Read by tests/end_to_end/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
 Autograded maximum: 13 points (rollback_target 2 + 1, rollback 2 + 2, assemble 2 + 1, three multiple-choice
 answers 1 each).
 """

@@ -1,10 +1,10 @@
 """Grading spec of lab7_monitor_calibration: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
+Read by tests/end_to_end/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
 Autograded maximum: 11 points (calibrate 2 + 2, choose_monitor 2 + 2, three multiple-choice answers 1 each).
 """
 
-#: Monitors for Part B with the points each earns there (checked by tests/test_lab7_monitor_calibration.py,
+#: Monitors for Part B with the points each earns there (checked by tests/course/test_lab7_monitor_calibration.py,
 #: which runs Part B's test cells on them): one point per target met, as the lab's Part B promises.
 PART_B_VARIANTS = {
     # the conventional PSI rule: about 40% of calm checks alarm, so neither target is met

@@ -1,6 +1,6 @@
 """Grading spec of lab8_canary: a partially correct student, cheaters and an endless loop, with exact scores.
 
-Read by tests/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
+Read by tests/end_to_end/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
 Autograded maximum: 11 points (mcnemar 2 + 2, decide 2 + 2, three multiple-choice answers 1 each).
 """
 

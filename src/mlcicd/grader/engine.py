@@ -135,6 +135,7 @@ def _worker_init() -> None:
     if _WORKER_READY:
         return
     import nbgrader.converters  # noqa: F401
+
     import mlcicd.grader.execute  # noqa: F401
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)

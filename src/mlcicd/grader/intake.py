@@ -36,7 +36,7 @@ class ReleasedLab:
     other_labs: dict[str, set[str]]
 
     @classmethod
-    def load(cls, root: Path, lab: str) -> "ReleasedLab":
+    def load(cls, root: Path, lab: str) -> ReleasedLab:
         from mlcicd.grader.errors import CourseError
 
         release = root / "release"

@@ -5,7 +5,7 @@ nbconvert stores the widget state, so each widget output needs a script from a C
 outputs are empty. The static copy that ``show()`` displays beside each widget (``mlcicd.quiz.components``) is
 what the reader sees instead. The expected questions are computed from each lesson's own ``show_*`` calls.
 
-Run only this:  python -m pytest tests/test_export.py -p no:xdist   (markers: browser, slow)
+Run only this:  python -m pytest tests/browser/test_export.py -p no:xdist   (markers: browser, slow)
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import nbformat
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser_support import launch_chromium
 from mlcicd import quiz
 from support import REPO_ROOT, VENV_BIN, course_env
+from support.browser import launch_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ press nbgrader's Validate button. A second server started with exactly the setti
 Screenshots of every scenario go to test-artifacts/browser/ (git-ignored) for a person to look at; the last
 screen of each test is saved as end-<test>.png, also when it fails. Any error in the browser console fails a test.
 
-Run only these:  python -m pytest tests/test_browser.py   (marker: browser; Debian's chromium must be installed)
+Run only these:  python -m pytest tests/browser/test_browser.py   (marker: browser; Debian's chromium must be installed)
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
-from browser_support import (
+from mlcicd.quiz import load_bank
+from support import REPO_ROOT
+from support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     CHROMIUM_HELP,
@@ -42,8 +44,6 @@ from browser_support import (
     wait_for_kernel_idle,
     write_solved_copy,
 )
-from mlcicd.quiz import load_bank
-from support import REPO_ROOT
 
 START_PAGE = "notebooks/00_start_here.ipynb"
 # The lesson whose quiz widgets the student uses, and its question-bank topic.

@@ -17,7 +17,7 @@ import pytest
 from mlcicd.quiz import TOPICS, BankError, all_questions, get_question, load_bank, validate_item
 from support import REPO_ROOT
 
-SEED_FILE = Path(__file__).parent / "data" / "seed_recap.txt"
+SEED_FILE = REPO_ROOT / "tests" / "data" / "seed_recap.txt"
 LEVELS = ("beginner", "intermediate", "advanced", "easy", "medium", "hard")
 
 
@@ -331,7 +331,7 @@ def notebooks_to_scan() -> list[Path]:
         for folder in ("notebooks", "source")
         for p in sorted((REPO_ROOT / folder).rglob("*.ipynb"))
         if ".ipynb_checkpoints" not in p.parts
-    ] + [Path(__file__).parent / "notebooks" / "widget_gallery.ipynb"]
+    ] + [REPO_ROOT / "tests" / "notebooks" / "widget_gallery.ipynb"]
 
 
 def test_notebooks_run_the_simulation_code_before_showing_its_question():

@@ -1,4 +1,4 @@
-"""Support for tests/test_browser.py: a real JupyterLab server on a throw-away copy of the course, Debian's
+"""Support for the browser tests (tests/browser/): a real JupyterLab server on a throw-away copy of the course, Debian's
 chromium driven by Playwright, and the few page actions a student performs (open, run all, click, validate).
 
 Nothing here is a pytest test. The selectors are what a student sees (roles and visible text); the only CSS

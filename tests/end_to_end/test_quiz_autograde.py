@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from support import course_env
+from support import REPO_ROOT, course_env
 
-GALLERY = Path(__file__).parent / "notebooks" / "widget_gallery.ipynb"
+GALLERY = REPO_ROOT / "tests" / "notebooks" / "widget_gallery.ipynb"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 ASSIGNMENT = "quiz_gallery"
 

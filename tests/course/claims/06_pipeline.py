@@ -35,7 +35,7 @@ CLAIMS: dict[str, str] = {
         f"on_batch.{_D}['champion_accuracy'], on_batch.{_D}['candidate_accuracy'])"
     ),
     "there the candidate scores 0.773 against the champion's\n0.860 and is refused": (
-        f"\"there the candidate scores {{:.3f}} against the champion's\\n{{:.3f}} and is {{}}\".format("
+        f'"there the candidate scores {{:.3f}} against the champion\'s\\n{{:.3f}} and is {{}}".format('
         f"on_golden.{_D}['candidate_accuracy'], on_golden.{_D}['champion_accuracy'],"
         " 'refused' if on_golden.deployed_version is None else 'deployed')"
     ),
@@ -71,7 +71,7 @@ CLAIMS: dict[str, str] = {
     ),
     "0.638 instead of 0.824 after the drift": f"'{{:.3f}} instead of {{:.3f}} after the drift'.format({_SKIP}.iloc[-1], {_KEEP}.iloc[-1])",
     "a worse candidate (0.804 against the champion's 0.860 on the golden\n  holdout)": (
-        f"\"a worse candidate ({{:.3f}} against the champion's {{:.3f}} on the golden\\n  holdout)\".format("
+        f'"a worse candidate ({{:.3f}} against the champion\'s {{:.3f}} on the golden\\n  holdout)".format('
         f"worse.{_D}['candidate_accuracy'], worse.{_D}['champion_accuracy'])"
     ),
     "deployed a model scoring 0.811 where the\n  champion scored 0.649": (

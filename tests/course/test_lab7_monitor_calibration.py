@@ -1,6 +1,6 @@
 """Lab 7's Part B gives one point per target met: its test cells, run on the monitors of the spec's PART_B_VARIANTS.
 
-The end-to-end grading of the lab (solution, blank, partial, cheats) is in tests/test_grading.py; this runs only
+The end-to-end grading of the lab (solution, blank, partial, cheats) is in tests/end_to_end/test_grading.py; this runs only
 Part B's two test cells, hidden tests included, in a plain namespace (a fraction of a second per monitor).
 """
 

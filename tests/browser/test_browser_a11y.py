@@ -6,7 +6,7 @@ first control, then only keys are pressed). axe-core (pinned in tests/a11y/, ins
 checks a lesson page for serious or critical violations inside the course's widgets. Screenshots of the long-option
 practice problem at 800 px go to test-artifacts/browser/a11y-*.png (git-ignored).
 
-Run only these:  python -m pytest tests/test_browser_a11y.py -p no:xdist   (marker: browser)
+Run only these:  python -m pytest tests/browser/test_browser_a11y.py -p no:xdist   (marker: browser)
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import nbformat
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser_support import (
+from mlcicd.quiz import get_question
+from support import REPO_ROOT
+from support.browser import (
     ConsoleLog,
     JupyterServer,
     click_menu,
@@ -30,8 +32,6 @@ from browser_support import (
     screenshot,
     wait_for_kernel_idle,
 )
-from mlcicd.quiz import get_question
-from support import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Every number a lesson's prose states is the number its code computes, so a library change that moves one fails.
 
 The committed lessons carry no outputs, so nothing else ties "0.777 against the champion's 0.847" to the code that
-prints it. For each ``notebooks/NN_<name>.ipynb`` the file ``tests/claims/NN_<name>.py`` defines
+prints it. For each ``notebooks/NN_<name>.ipynb`` the file ``tests/course/claims/NN_<name>.py`` defines
 
 - ``CLAIMS: dict[str, str]``: a snippet, verbatim as it appears in one of the lesson's markdown cells (line breaks
   included), mapped to a Python expression that, evaluated in the lesson's namespace after the lesson has run top
@@ -159,7 +159,7 @@ def _claim_params() -> list:
 @pytest.mark.parametrize(("lesson", "snippet"), _claim_params())
 def test_each_claim_is_in_the_prose_and_is_what_the_code_computes(lesson_values, lesson, snippet):
     assert any(snippet in cell for cell in markdown_cells(lesson)), (
-        f"{lesson}: the claim {snippet!r} is not in any markdown cell (the prose changed: update tests/claims)"
+        f"{lesson}: the claim {snippet!r} is not in any markdown cell (the prose changed: update tests/course/claims)"
     )
     result = lesson_values(lesson)[snippet]
     assert "error" not in result, f"{lesson}: the expression of {snippet!r} raised:\n{result.get('error')}"
@@ -182,7 +182,7 @@ def test_every_computed_number_in_the_prose_is_claimed(lesson):
                 uncovered.append(f"{cell[start:end]!r} in ...{cell[max(0, start - 40) : end + 40]!r}...")
     assert not uncovered, (
         f"{lesson}: numbers in the prose that no claim checks (add a claim, or a NOT_COMPUTED entry with the reason, "
-        f"to tests/claims/{lesson}.py):\n" + "\n".join(uncovered)
+        f"to tests/course/claims/{lesson}.py):\n" + "\n".join(uncovered)
     )
 
 

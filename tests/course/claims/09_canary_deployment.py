@@ -81,3 +81,17 @@ CLAIMS: dict[str, str] = {
         'r {skewed_run.n_paired} requests"'
     ),
 }
+
+NOT_COMPUTED: dict[str, str] = {
+    "here 10%, is served by the candidate": "the canary share the lesson chooses",
+    "15 planned looks at α = 0.05": "the planned looks and significance level the lesson chooses",
+    "(83%\naccuracy each, 10% discordant pairs)": "the parameters of the simulated equal models",
+    "Testing every look at 0.05": "the uncorrected significance level, a convention",
+    "stays at about 5% or below": "the level the correction is designed to keep",
+    "bounds by\n5%)": "the bound the correction guarantees",
+    "On 30% of the requests": "the share of requests the planted feature-service bug affects",
+    "Only 10% of the traffic was exposed": "the canary share the lesson chooses",
+    "(10% here)": "the canary share the lesson chooses",
+    "p ≤ 0.05 / looks": "the decision rule's level, a convention",
+    "on 30% of its live requests": "the share of requests the planted bug affects",
+}
