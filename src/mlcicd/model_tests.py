@@ -251,9 +251,9 @@ def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
 
 def loss_curve(
     df: pd.DataFrame,
-    epochs: int = 15,
-    batch_size: int = 100,
-    learning_rate: float = 0.0005,
+    epochs: int = 12,
+    batch_size: int = 250,
+    learning_rate: float = 0.001,
     seed: int = 0,
     margin: float = 0.02,
 ) -> LossCurve:

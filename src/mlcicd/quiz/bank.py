@@ -44,7 +44,9 @@ __all__ = [
     "validate_item",
 ]
 
-TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline", "labels", "alarms")
+TOPICS = (
+    "versioning", "testing", "monitoring", "deployment", "rollback", "pipeline", "labels", "alarms", "modeltests",
+)
 KINDS = ("flashcard", "mcq", "concept", "practice")
 FLASHCARD_LEVELS = ("beginner", "intermediate", "advanced")
 QUESTION_LEVELS = ("easy", "medium", "hard")
