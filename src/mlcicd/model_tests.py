@@ -251,9 +251,9 @@ def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
 
 def loss_curve(
     df: pd.DataFrame,
-    epochs: int = 12,
-    batch_size: int = 250,
-    learning_rate: float = 0.001,
+    epochs: int = 10,
+    batch_size: int = 500,
+    learning_rate: float = 0.002,
     seed: int = 0,
     margin: float = 0.02,
 ) -> LossCurve:
@@ -293,12 +293,12 @@ def loss_curve(
     )
 
 
-def overfit_tiny_batch(df: pd.DataFrame, n: int = 20, seed: int = 0, C: float = 1e4) -> ModelCheck:
+def overfit_tiny_batch(df: pd.DataFrame, n: int = 20, seed: int = 0, C: float = 1e3) -> ModelCheck:
     """Fit the course model with regularisation ``C`` on ``n`` seeded rows of ``df`` and count the rows of that same
     tiny batch it still gets wrong; passed when there are none (tolerance 0).
 
     A model and training code that can learn at all fit a handful of rows perfectly; a bug that cuts the inputs
-    off the model, freezes its weights or over-regularises it cannot. ``C=1e4`` all but switches off the
+    off the model, freezes its weights or over-regularises it cannot. ``C=1e3`` all but switches off the
     L2 penalty; the course's default ``C=1.0`` does not fit every tiny batch.
     """
     check_frame(df, "df", columns=(*FEATURES, LABEL))
