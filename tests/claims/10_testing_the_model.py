@@ -53,11 +53,11 @@ CLAIMS: dict[str, str] = {
         "train, n=20, seed=0, C=1.0))"
     ),
     (
-        "catches 91.5% of the defaults among scores below 620 but only 55.6% above 740. "
+        "catches 91.5% of the defaults among scores below 620 but only 55.6% from 740 up. "
         "That top band has\nonly 27 defaults"
     ): (
         "(lambda r: f\"catches {r['recall'].iloc[0]:.1%} of the defaults among scores "
-        "below 620 but only {r['recall'].iloc[-1]:.1%} above 740. That top band has\\nonly "
+        "below 620 but only {r['recall'].iloc[-1]:.1%} from 740 up. That top band has\\nonly "
         "{r['positives'].iloc[-1]} defaults\")(mt.slice_report(champion, holdout, 'credit_score',"
         " bins=mt.CREDIT_BANDS))"
     ),
@@ -89,8 +89,8 @@ CLAIMS: dict[str, str] = {
         "if s['tolerance'].median() > 0.01 else 'NARROWER'} than the guess\")(mt.null_gate_differences("
         "champion, other, n_holdouts=40, n_rows=250, seed=9))"
     ),
-    "Each fourfold increase of the holdout halves the tolerance": (
-        "(lambda t: f\"Each fourfold increase of the holdout {'halves' if all(1.6 < a "
+    "Each fourfold increase of the holdout about halves the tolerance": (
+        "(lambda t: f\"Each fourfold increase of the holdout {'about halves' if all(1.6 < a "
         "/ b < 2.4 for a, b in zip(t, t[1:])) else 'DOES NOT halve'} the tolerance\")("
         "[mt.null_gate_differences(champion, other, n_holdouts=40, n_rows=n, seed=9)['tolerance'].median("
         ") for n in (250, 1000, 4000)])"
