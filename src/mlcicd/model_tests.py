@@ -9,7 +9,7 @@ A fitted course model (:func:`mlcicd.models.train_model`) can be tested like a f
   (clear-cut cases from :func:`easy_cases` are scored right);
 * **training checks** test the training code: :func:`loss_curve` (the log loss falls over the epochs, below
   the loss of always predicting the base rate) and :func:`overfit_tiny_batch` (a model that can learn at all
-  fits 20 rows, with nearly as many weights as rows, exactly once regularisation is switched off);
+  fits 20 rows, about two per weight, exactly once regularisation is switched off);
 * :func:`slice_report` gives a metric per region or per credit-score band with its row count and standard error;
 * :func:`promotion_gate` compares a candidate with the champion on the same holdout rows, on accuracy **and**
   recall (a third of the labels are positive, so predicting "no default" for everyone is already 67% accurate),
@@ -297,8 +297,8 @@ def overfit_tiny_batch(df: pd.DataFrame, n: int = 20, seed: int = 0, C: float = 
     """Fit the course model with regularisation ``C`` on ``n`` seeded rows of ``df`` and count the rows of that same
     tiny batch it still gets wrong; passed when there are none (tolerance 0).
 
-    The course model has 10 inputs after preprocessing, nearly as many weights as 20 rows, so a model and training
-    code that can learn at all fit such a batch of real applications exactly (it does for every seed the tests try);
+    The course model has 10 inputs after preprocessing and an intercept, about one weight per two rows of the batch,
+    so a model and training code that can learn at all fit real applications exactly (for every seed the tests try);
     a bug that cuts the inputs off the model, freezes its weights or over-regularises it cannot. ``C=1e3`` all but
     switches off the L2 penalty; the course's default ``C=1.0`` does not fit every tiny batch.
     """
