@@ -45,7 +45,18 @@ __all__ = [
     "validate_item",
 ]
 
-TOPICS = ("versioning", "testing", "monitoring", "deployment", "rollback", "pipeline", "labels", "alarms", "canary")
+TOPICS = (
+    "versioning",
+    "testing",
+    "monitoring",
+    "deployment",
+    "rollback",
+    "pipeline",
+    "labels",
+    "alarms",
+    "canary",
+    "modeltests",
+)
 KINDS = ("flashcard", "mcq", "concept", "practice")
 FLASHCARD_LEVELS = ("beginner", "intermediate", "advanced")
 QUESTION_LEVELS = ("easy", "medium", "hard")
