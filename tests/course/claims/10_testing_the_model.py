@@ -120,3 +120,14 @@ CLAIMS: dict[str, str] = {
         "f\"on {rejected['z x standard error']:.1%} of holdouts, against {rejected['no drop allowed']:.1%}\""
     ),
 }
+
+NOT_COMPUTED: dict[str, str] = {
+    "tolerance of 0.01, and above a trivial baseline": "the guessed tolerance the lesson argues against",
+    "is below 5% or above 95%": "the cut-offs that define clear-cut cases",
+    "We allow at most 1% of decisions to flip": "the invariance tolerance the lesson chooses",
+    "every probability 0.5": "what a logistic model with all weights zero predicts, a definition",
+    "only 20% of loans defaulted": "the default rate the lesson plants with prior_drift",
+    "(z = 1.645: an equally good candidate is rejected about 5% of the time)": "the one-sided 95% normal quantile and its error rate",
+    "A guessed 0.01": "the guessed tolerance the lesson argues against",
+    "than the 5% we chose": "the error rate the lesson chooses",
+}
