@@ -35,9 +35,11 @@ from mlcicd.grader.errors import ClusterError, SandboxUnavailableError
 
 __all__ = ["Cluster", "LocalDaskCluster"]
 
-START_HINT = ("start one with `dask scheduler --host HOST --port 8786` and workers with "
-              "`dask worker tcp://HOST:8786 --nthreads 1 --nworkers N` (README: Grading on a cluster), "
-              "or leave out --scheduler to grade on this machine")
+START_HINT = (
+    "start one with `dask scheduler --host HOST --port 8786` and workers with "
+    "`dask worker tcp://HOST:8786 --nthreads 1 --nworkers N` (README: Grading on a cluster), "
+    "or leave out --scheduler to grade on this machine"
+)
 
 
 def _worker_facts(sandbox: bool) -> dict:
@@ -45,8 +47,11 @@ def _worker_facts(sandbox: bool) -> dict:
     from mlcicd.grader.engine import engine_version, environment_sha256
     from mlcicd.grader.sandbox import sandbox_problem
 
-    return {"environment": environment_sha256(), "engine": engine_version(),
-            "sandbox": sandbox_problem() if sandbox else None}
+    return {
+        "environment": environment_sha256(),
+        "engine": engine_version(),
+        "sandbox": sandbox_problem() if sandbox else None,
+    }
 
 
 class Cluster:
@@ -64,15 +69,17 @@ class Cluster:
         try:
             client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
-            raise ClusterError(f"cannot reach the Dask scheduler at {address} ({type(error).__name__}: {error}); "
-                               f"{START_HINT}") from None
+            raise ClusterError(
+                f"cannot reach the Dask scheduler at {address} ({type(error).__name__}: {error}); {START_HINT}"
+            ) from None
         cluster = cls(client, address)
         try:
             try:
                 client.wait_for_workers(1, timeout=timeout)
             except TimeoutError:
-                raise ClusterError(f"the Dask scheduler at {address} has no workers after {timeout:g} s; "
-                                   f"{START_HINT}") from None
+                raise ClusterError(
+                    f"the Dask scheduler at {address} has no workers after {timeout:g} s; {START_HINT}"
+                ) from None
             facts = client.run(_worker_facts, sandbox)
             here = {"environment": environment_sha256(), "engine": engine_version()}
             for worker, fact in sorted(facts.items()):
@@ -84,7 +91,8 @@ class Cluster:
                             f"Dask worker {worker} runs another {what} than this machine ({key} hash "
                             f"{fact[key][:12]} against {here[key][:12]}): install the course's pins "
                             "(`pip install -r requirements-cluster.txt` and the same checkout's `pip install -e .`) "
-                            "on every worker, so that a grade means the same wherever it was computed")
+                            "on every worker, so that a grade means the same wherever it was computed"
+                        )
         except BaseException:
             cluster.close()
             raise
@@ -102,26 +110,42 @@ class Cluster:
 
         [shared] = self.client.scatter([lab_data], broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
-        futures = {self.client.submit(grade_submission, shared, task, pure=False,
-                                      key=f"mlcicd-grade-{lab_data['lab']}-{task['student']}-{run}"): task
-                   for task in tasks}
+        futures = {
+            self.client.submit(
+                grade_submission,
+                shared,
+                task,
+                pure=False,
+                key=f"mlcicd-grade-{lab_data['lab']}-{task['student']}-{run}",
+            ): task
+            for task in tasks
+        }
         try:
             for future in as_completed(futures, loop=self.client.loop):
                 task = futures[future]
                 try:
                     result = future.result()
                 except KilledWorker as error:
-                    result = {"cause": "it was being graded on every Dask worker that died while grading it, so it "
-                                       "was not retried again; look for code that ends or exhausts the grading "
-                                       "process",
-                              "error": str(error).split(". ")[0], "events": [], "seconds": 0.0}
+                    result = {
+                        "cause": "it was being graded on every Dask worker that died while grading it, so it "
+                        "was not retried again; look for code that ends or exhausts the grading "
+                        "process",
+                        "error": str(error).split(". ")[0],
+                        "events": [],
+                        "seconds": 0.0,
+                    }
                 except (CancelledError, OSError) as error:
-                    raise ClusterError(f"lost the Dask scheduler at {self.address} while grading "
-                                       f"({type(error).__name__}: {error}); the rows graded so far are in the "
-                                       "gradebook and the report, and a second run grades only the rest") from None
+                    raise ClusterError(
+                        f"lost the Dask scheduler at {self.address} while grading "
+                        f"({type(error).__name__}: {error}); the rows graded so far are in the "
+                        "gradebook and the report, and a second run grades only the rest"
+                    ) from None
                 except Exception as error:  # the task itself failed: this submission only
-                    result = {"error": f"the grading worker failed ({type(error).__name__}: {error})",
-                              "events": [], "seconds": 0.0}
+                    result = {
+                        "error": f"the grading worker failed ({type(error).__name__}: {error})",
+                        "events": [],
+                        "seconds": 0.0,
+                    }
                 yield task, result
         finally:
             for future in futures:
@@ -154,8 +178,14 @@ class LocalDaskCluster:
             raise ClusterError("the `dask` command is missing: `pip install -r requirements-cluster.txt`")
         assert self._folder is not None
         log = open(self._folder / f"{len(self._procs)}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen([dask, *args], stdout=log, stderr=subprocess.STDOUT, cwd=self._folder,
-                                env={**os.environ, **(env or {})}, start_new_session=True)
+        proc = subprocess.Popen(
+            [dask, *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self._folder,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
         log.close()
         self._procs.append(proc)
         return proc
@@ -166,8 +196,19 @@ class LocalDaskCluster:
             port = self.address.rsplit(":", 1)[1]
             self._start("scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard", env=self.scheduler_env)
             for number in range(self.workers):
-                self._start("worker", self.address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
-                            "--name", f"worker-{number}", "--local-directory", str(self._folder / f"w{number}"))
+                self._start(
+                    "worker",
+                    self.address,
+                    "--nthreads",
+                    "1",
+                    "--nworkers",
+                    "1",
+                    "--no-dashboard",
+                    "--name",
+                    f"worker-{number}",
+                    "--local-directory",
+                    str(self._folder / f"w{number}"),
+                )
             self._wait_for(self.workers)
         except BaseException:
             self.__exit__()
@@ -185,9 +226,11 @@ class LocalDaskCluster:
                     return
             except (OSError, TimeoutError):
                 if time.monotonic() > deadline:
+                    assert self._folder is not None
                     logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in sorted(self._folder.glob("*.log")))
-                    raise ClusterError(f"the local Dask cluster did not start {count} workers in "
-                                       f"{self.timeout:g} s:\n{logs}") from None
+                    raise ClusterError(
+                        f"the local Dask cluster did not start {count} workers in {self.timeout:g} s:\n{logs}"
+                    ) from None
                 time.sleep(0.5)
 
     def kill_worker(self, number: int) -> None:

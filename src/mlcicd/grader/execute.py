@@ -83,7 +83,8 @@ class GuardedExecute(Execute):
     sandbox = Bool(True, help="Run the kernel in the bubblewrap sandbox.").tag(config=True)
     notebook_timeout = Integer(900, help="Wall-clock limit for one notebook, in seconds.").tag(config=True)
     max_restarts = Integer(3, help="Kernel restarts allowed per notebook before the rest is left unrun.").tag(
-        config=True)
+        config=True
+    )
 
     def preprocess(self, nb, resources=None, km=None):
         NotebookClient.__init__(self, nb, km)
@@ -114,8 +115,13 @@ class GuardedExecute(Execute):
         """Run a guard call silently; the list of what it restored, or None when the guard did not answer."""
         # The call runs as cell code, not as a user expression, so that it sees the kernel in the same state as a
         # cell does (IPython swaps builtins and sys.displayhook around every cell).
-        msg_id = self.kc.execute(f"__mlcicd_guard__.result = {code}", silent=True, store_history=False,
-                                 allow_stdin=False, user_expressions={"r": "__mlcicd_guard__.result"})
+        msg_id = self.kc.execute(
+            f"__mlcicd_guard__.result = {code}",
+            silent=True,
+            store_history=False,
+            allow_stdin=False,
+            user_expressions={"r": "__mlcicd_guard__.result"},
+        )
         reply = self._reply(msg_id, index)
         result = (reply or {}).get("content", {}).get("user_expressions", {}).get("r", {})
         if result.get("status") != "ok":
@@ -180,22 +186,30 @@ class GuardedExecute(Execute):
         try:
             self.execute_cell(cell, index, store_history=not test)
         except DeadKernelError:
-            raise _Fatal(index, "the kernel died in this cell (os._exit, a crash, or the memory cap); "
-                                "the rest of the notebook was graded without it") from None
+            raise _Fatal(
+                index,
+                "the kernel died in this cell (os._exit, a crash, or the memory cap); "
+                "the rest of the notebook was graded without it",
+            ) from None
         except CellTimeoutError:
-            raise _Fatal(index, f"this cell ran past the {self.timeout} s limit and did not stop when interrupted; "
-                                "the rest of the notebook was graded without it") from None
+            raise _Fatal(
+                index,
+                f"this cell ran past the {self.timeout} s limit and did not stop when interrupted; "
+                "the rest of the notebook was graded without it",
+            ) from None
         if any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
             _note(f"{label}: stopped at the {self.timeout} s cell time limit")
         if test:
             changed = self._guard(kernel_guard.AFTER_TEST, index)
             if changed is None:
-                cell.outputs.append(_error_output(
-                    "GradingIntegrityError", "the grader's guard was disabled by code in this notebook"))
+                cell.outputs.append(
+                    _error_output("GradingIntegrityError", "the grader's guard was disabled by code in this notebook")
+                )
                 _note(f"{label}: failed, the grader's guard was disabled by student code")
             elif changed:
-                cell.outputs.append(_error_output(
-                    "GradingIntegrityError", f"code called by this test changed {', '.join(changed)}"))
+                cell.outputs.append(
+                    _error_output("GradingIntegrityError", f"code called by this test changed {', '.join(changed)}")
+                )
                 _note(f"{label}: failed, code called by the test changed {', '.join(changed)}")
 
 

@@ -46,8 +46,8 @@ class ReleasedLab:
             raise CourseError(f"release/{lab}/ has no notebook: run `nbgrader generate_assignment {lab}` first")
         others = {}
         for other in sorted(p for p in release.iterdir() if p.is_dir() and p.name != lab):
-            ids = {_gid(c) for p in other.glob("*.ipynb") for c in nbformat.read(str(p), as_version=4).cells}
-            others[other.name] = ids - {None}
+            cells = (c for p in other.glob("*.ipynb") for c in nbformat.read(str(p), as_version=4).cells)
+            others[other.name] = {gid for gid in map(_gid, cells) if gid is not None}
         return cls(lab, notebooks, others)
 
 
@@ -87,13 +87,15 @@ def _read(path: Path, shown: str, lab: str) -> nbformat.NotebookNode | str:
         return f"{shown} is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}); {fresh}"
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return f"{shown} is JSON but not a Jupyter notebook (no list of cells); {fresh}"
-    version = (data.get("nbformat"), data.get("nbformat_minor"))
-    if not all(isinstance(v, int) for v in version):
+    major, minor = data.get("nbformat"), data.get("nbformat_minor")
+    if not (isinstance(major, int) and isinstance(minor, int)):
         return f"{shown} has no valid nbformat version; {fresh}"
-    if version[0] != 4 or version[1] > nbformat.current_nbformat_minor:
-        return (f"{shown} is in notebook format {version[0]}.{version[1]}, newer than this grader reads "
-                f"(4.{nbformat.current_nbformat_minor}); ask the student to save it with the course's JupyterLab "
-                f"or to {fresh[4:]}")
+    if major != 4 or minor > nbformat.current_nbformat_minor:
+        return (
+            f"{shown} is in notebook format {major}.{minor}, newer than this grader reads "
+            f"(4.{nbformat.current_nbformat_minor}); ask the student to save it with the course's JupyterLab "
+            f"or to {fresh[4:]}"
+        )
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
@@ -131,8 +133,11 @@ def _repair(nb: nbformat.NotebookNode, released: nbformat.NotebookNode, shown: s
                 cell.pop("outputs", None)
                 cell.pop("execution_count", None)
         if cell.metadata["nbgrader"] != original.metadata["nbgrader"]:
-            changed = sorted(k for k in set(cell.metadata["nbgrader"]) | set(original.metadata["nbgrader"])
-                             if cell.metadata["nbgrader"].get(k) != original.metadata["nbgrader"].get(k))
+            changed = sorted(
+                k
+                for k in set(cell.metadata["nbgrader"]) | set(original.metadata["nbgrader"])
+                if cell.metadata["nbgrader"].get(k) != original.metadata["nbgrader"].get(k)
+            )
             repairs.append(f"{shown}: restored nbgrader metadata of {gid!r} ({', '.join(changed)})")
             cell.metadata["nbgrader"] = copy.deepcopy(original.metadata["nbgrader"])
     for key in ("kernelspec", "language_info"):
@@ -152,16 +157,26 @@ def check_submission(folder: Path, released: ReleasedLab, student: str) -> Intak
     missing = [n for n in expected if n not in present]
     extra = [n for n in present if n not in expected]
     if missing and extra:
-        return _reject(intake, f"{base}/{missing[0]} is missing and {base}/{extra[0]} is there instead: the "
-                               f"notebook was renamed; rename it back to {missing[0]} and resubmit")
+        return _reject(
+            intake,
+            f"{base}/{missing[0]} is missing and {base}/{extra[0]} is there instead: the "
+            f"notebook was renamed; rename it back to {missing[0]} and resubmit",
+        )
     if missing:
-        return _reject(intake, f"{base}/{missing[0]} is missing; ask the student to submit it (the folder holds "
-                               f"{', '.join(p.name for p in sorted(folder.iterdir())) or 'nothing'})")
+        return _reject(
+            intake,
+            f"{base}/{missing[0]} is missing; ask the student to submit it (the folder holds "
+            f"{', '.join(p.name for p in sorted(folder.iterdir())) or 'nothing'})",
+        )
     if extra:
-        return _reject(intake, f"{base} holds notebooks that are not part of {lab}: {', '.join(extra)}; ask the "
-                               f"student to remove them and resubmit only {', '.join(expected)}")
-    others = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix != ".ipynb"
-                    and p.name != "timestamp.txt")
+        return _reject(
+            intake,
+            f"{base} holds notebooks that are not part of {lab}: {', '.join(extra)}; ask the "
+            f"student to remove them and resubmit only {', '.join(expected)}",
+        )
+    others = sorted(
+        p.name for p in folder.iterdir() if p.is_file() and p.suffix != ".ipynb" and p.name != "timestamp.txt"
+    )
     if others:
         intake.repairs.append(f"{base}: not graded, only notebooks are: {', '.join(others)}")
     for name in expected:
@@ -174,11 +189,17 @@ def check_submission(folder: Path, released: ReleasedLab, student: str) -> Intak
         if not ids & own:
             origin = [other for other, other_ids in released.other_labs.items() if ids and ids <= other_ids | {None}]
             if origin:
-                return _reject(intake, f"{shown} is the notebook of {origin[0]}, not of {lab}; ask the student to "
-                                       f"submit their {lab} notebook")
-            return _reject(intake, f"{shown} has none of the graded cells of {lab} (was it made from scratch or "
-                                   f"its metadata removed?); ask the student to download release/{lab}/{name}, copy "
-                                   "their answers into it and resubmit")
+                return _reject(
+                    intake,
+                    f"{shown} is the notebook of {origin[0]}, not of {lab}; ask the student to "
+                    f"submit their {lab} notebook",
+                )
+            return _reject(
+                intake,
+                f"{shown} has none of the graded cells of {lab} (was it made from scratch or "
+                f"its metadata removed?); ask the student to download release/{lab}/{name}, copy "
+                "their answers into it and resubmit",
+            )
         intake.repairs += _repair(nb, released.notebooks[name], shown)
         intake.notebooks[name] = nb
     return intake

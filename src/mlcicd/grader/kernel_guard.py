@@ -14,7 +14,7 @@ process. The sandbox bounds what such code can reach; the grader also fails a te
 answering.
 """
 
-INSTALL = r'''
+INSTALL = r"""
 def __mlcicd_install_guard():
     import builtins, linecache, sys, threading, types
     import math, operator, functools
@@ -168,7 +168,7 @@ def __mlcicd_install_guard():
 
 __mlcicd_install_guard()
 del __mlcicd_install_guard
-'''
+"""
 
 BEFORE_TEST = "__mlcicd_guard__.before_test()"
 AFTER_TEST = "__mlcicd_guard__.after_test()"

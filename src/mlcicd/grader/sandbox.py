@@ -19,12 +19,14 @@ ZeroMQ's IPC transport, through sockets in a folder bound into the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import ClassVar
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, List, Unicode
@@ -62,13 +64,30 @@ def _python_paths() -> list[Path]:
     return sorted(found)
 
 
-def bwrap_command(work: Path, run: Path, hidden: list[Path], uid: int | None, memory_mb: int,
-                  max_processes: int, env: dict[str, str]) -> list[str]:
+def bwrap_command(
+    work: Path, run: Path, hidden: list[Path], uid: int | None, memory_mb: int, max_processes: int, env: dict[str, str]
+) -> list[str]:
     """The command prefix that runs a program in the sandbox (append the program and its arguments)."""
     # The grader's home is always hidden: it holds their credentials, and often the Python installation.
     hidden = sorted({p.resolve() for p in [*hidden, Path.home()]}, key=lambda p: len(p.parts))
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm"]
+    args = [
+        "bwrap",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/dev/shm",
+    ]
     for folder in hidden:
         if folder not in (Path("/tmp"), Path("/dev/shm")):
             args += ["--perms", "0755", "--tmpfs", str(folder)]
@@ -84,38 +103,54 @@ def bwrap_command(work: Path, run: Path, hidden: list[Path], uid: int | None, me
         args += ["--ro-bind", str(path), str(path)]
     for folder in (work, run):
         args += ["--bind", str(folder), str(folder)]
-    args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-             "--die-with-parent", "--clearenv"]
+    args += [
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--clearenv",
+    ]
     if uid is None:
         args.insert(1, "--unshare-user")
     for key, value in env.items():
         args += ["--setenv", key, value]
     args += ["--chdir", str(work), "--"]
     if uid is not None:
-        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-                 "--bounding-set=-all", "--"]
+        args += [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--",
+        ]
     limits = [f"--as={memory_mb * 1024 * 1024}"]
     if uid is not None:
         limits.append(f"--nproc={max_processes}")
-    return args + ["prlimit", *limits, "--"]
+    return [*args, "prlimit", *limits, "--"]
 
 
 def kernel_env(venv_bin: Path) -> dict[str, str]:
     env = {key: os.environ[key] for key in PASSED_ENV if key in os.environ}
     env.setdefault("LANG", "C.UTF-8")
-    env.update({
-        "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": "/tmp",
-        "IPYTHONDIR": "/tmp/.ipython",
-        "MPLCONFIGDIR": "/tmp/.matplotlib",
-        "MPLBACKEND": "Agg",
-        "PYTHONNOUSERSITE": "1",
-        # The same submission graded twice must give the same result: fixed hashing, one thread per library.
-        "PYTHONHASHSEED": "0",
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    })
+    env.update(
+        {
+            "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": "/tmp",
+            "IPYTHONDIR": "/tmp/.ipython",
+            "MPLCONFIGDIR": "/tmp/.matplotlib",
+            "MPLBACKEND": "Agg",
+            "PYTHONNOUSERSITE": "1",
+            # The same submission graded twice must give the same result: fixed hashing, one thread per library.
+            "PYTHONHASHSEED": "0",
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
+    )
     return env
 
 
@@ -138,8 +173,10 @@ def sandbox_problem() -> str | None:
             return f"bwrap could not start a sandbox here ({error}): {INSTALL_HINT}"
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no message"]
-        return (f"bwrap is installed but cannot create a sandbox here ({detail[0]}); it needs root or unprivileged "
-                f"user namespaces. Grade with --no-sandbox only if you trust the submissions")
+        return (
+            f"bwrap is installed but cannot create a sandbox here ({detail[0]}); it needs root or unprivileged "
+            f"user namespaces. Grade with --no-sandbox only if you trust the submissions"
+        )
     return None
 
 
@@ -149,19 +186,23 @@ def _kill_uid(uid: int) -> None:
 
 def _chown_tree(folder: Path, uid: int, gid: int) -> None:
     for path in [folder, *folder.rglob("*")]:
-        try:
+        with contextlib.suppress(OSError):
             os.lchown(path, uid, gid)
-        except OSError:
-            pass
 
 
 class SandboxedKernelManager(AsyncKernelManager):
     """An async kernel manager whose kernel runs under bubblewrap (see the module docstring)."""
 
+    # Set once the first kernel of this process found bubblewrap working: the check runs once, not per kernel.
+    _checked: ClassVar[bool] = False
+
     memory_mb = Integer(4096, help="Address-space cap of every process in the sandbox, in MB.").tag(config=True)
     max_processes = Integer(64, help="Cap on processes and threads of the sandbox's user (as root).").tag(config=True)
-    hidden_paths = List(Unicode(), help="Folders replaced by empty ones in the sandbox (beside the course folder, "
-                                        "the working directory's course and the grader's home).").tag(config=True)
+    hidden_paths = List(
+        Unicode(),
+        help="Folders replaced by empty ones in the sandbox (beside the course folder, "
+        "the working directory's course and the grader's home).",
+    ).tag(config=True)
     uid = Integer(help="User id the kernel runs as, when the grader is root.").tag(config=True)
 
     def _uid_default(self):
@@ -175,7 +216,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return hidden
 
     async def _async_pre_start_kernel(self, **kw):
-        problem = sandbox_problem() if not getattr(type(self), "_checked", False) else None
+        problem = None if type(self)._checked else sandbox_problem()
         if problem:
             raise SandboxUnavailableError(problem)
         type(self)._checked = True
@@ -188,14 +229,15 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = str(self._run_dir / "kernel.json")
         # Interrupt through the control channel: a signal sent to the process group does not reach a kernel in
         # its own PID namespace reliably.
-        self.kernel_spec.interrupt_mode = "message"
+        if self.kernel_spec is not None:
+            self.kernel_spec.interrupt_mode = "message"
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
         # Without a parent PID to watch (it would be outside the PID namespace) the kernel prints a console banner;
         # what a cell prints reaches the notebook through the kernel's messages, not these streams.
         kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         root = os.geteuid() == 0
         uid = self.uid if root else None
-        if root:
+        if uid is not None:
             _chown_tree(work, uid, uid)
             _chown_tree(self._run_dir, uid, uid)
         env = kernel_env(Path(sys.executable).parent)
