@@ -81,7 +81,7 @@ lab: $(RUNTIME_STAMP) $(STUDENT_CONFIG)/.applied
 lab-instructor: $(RUNTIME_STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-# The public repository students and Binder get: make student-edition DEST=../mlcicd-student BINDER_REPO=owner/name
+# The public repository students and Binder get: make student-edition DEST=~/mlcicd-student BINDER_REPO=owner/name
 student-edition: $(RUNTIME_STAMP)
 	@test -n "$(DEST)" || { echo "make student-edition needs DEST=folder (a new or empty folder outside this repository)"; exit 2; }
 	$(BIN)/python scripts/student_edition.py $(DEST) $(if $(BINDER_REPO),--binder-repo $(BINDER_REPO))

@@ -2,7 +2,7 @@
 
 Usage (from the repository root):
     python scripts/student_edition.py DEST [--binder-repo OWNER/NAME]
-    make student-edition DEST=../mlcicd-student [BINDER_REPO=OWNER/NAME]
+    make student-edition DEST=~/mlcicd-student [BINDER_REPO=OWNER/NAME]
 
 DEST must not exist or be an empty folder. Push the result to the public repository Binder builds from; the
 README's badge points at --binder-repo. See mlcicd.edition for what goes in and how leaks are checked.

@@ -210,13 +210,16 @@ notebooks (right-click, *Download*).
 
 ```bash
 python3.11 -m venv .venv
-.venv/bin/pip install -r binder/requirements.txt
-.venv/bin/pip install --no-deps -e .
-JUPYTER_CONFIG_DIR=.venv/jupyter-config .venv/bin/bash binder/student_settings.sh   # or plain `bash ...`
-JUPYTER_CONFIG_DIR=.venv/jupyter-config .venv/bin/jupyter lab notebooks/00_start_here.ipynb
+export PATH="$PWD/.venv/bin:$PATH"
+pip install -r binder/requirements.txt && pip install --no-deps -e .
+export JUPYTER_CONFIG_DIR="$PWD/.jupyter-student"
+bash binder/student_settings.sh         # once: Validate, no instructor tools, no news prompt
+python -m mlcicd.workspace my-work      # copies notebooks/ and release/ into my-work/, never over your files
+jupyter lab --ServerApp.root_dir=my-work my-work/notebooks/00_start_here.ipynb
 ```
 
-(With `.venv/bin` on your `PATH`, so that `student_settings.sh` finds `jupyter`.)
+Work in `my-work/` (ignored by git): a `git pull` of a new version of the course then never conflicts with your
+work; run `python -m mlcicd.workspace my-work` again to get the lessons and labs that are new. Back it up yourself.
 
 ## Working on a lesson or a lab
 
@@ -282,7 +285,9 @@ def build_student_edition(course_root: Path, dest: Path, binder_repo: str | None
     pyproject = (course_root / "pyproject.toml").read_text(encoding="utf-8")
     (dest / "pyproject.toml").write_text(student_pyproject(pyproject), encoding="utf-8")
     (dest / "README.md").write_text(student_readme(binder_repo), encoding="utf-8")
-    (dest / ".gitignore").write_text(".venv/\n__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\n", encoding="utf-8")
+    (dest / ".gitignore").write_text(
+        ".venv/\n__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\nmy-work/\n.jupyter-student/\n", encoding="utf-8"
+    )
 
     leaks = solution_leaks(dest, course_root / "source")
     if leaks:
