@@ -47,7 +47,7 @@ lint: $(STAMP)
 # test tools: its own stamp, so a student's first `make lab` does not install pytest, Playwright or repo2docker.
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 $(RUNTIME_STAMP): pyproject.toml binder/requirements.txt
-	@echo "Installing JupyterLab, nbgrader and the course's libraries ($$(grep -c '==' binder/requirements.txt) pinned packages from binder/requirements.txt) into $(VENV)/: a few minutes the first time."
+	@echo "Installing JupyterLab, nbgrader and the course's libraries ($$(grep -c '==' binder/requirements.txt) pinned packages from binder/requirements.txt) into $(VENV)/, without the test tools: a few minutes the first time."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r binder/requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .

@@ -85,9 +85,10 @@ def browser():
 def servers(browser, tmp_path_factory):
     """Two Jupyter servers on two temporary copies of the course:
 
-    - "course": `jupyter lab`, the way a student or an instructor runs the course locally (`make lab`);
+    - "course": `jupyter lab` on the repository, the way an instructor runs the course (`make lab-instructor`);
     - "binder": what a Binder student gets: binder/student_settings.sh (the file binder/postBuild runs) applied to
       its config dir, then repo2docker's command `jupyter notebook` (students open JupyterLab with ?urlpath=lab/...).
+      `make lab` applies the same file (tests/end_to_end/test_make_lab.py proves it on the real Makefile).
 
     Both start at once (each takes seconds); the Binder one is prepared in a thread and awaited by ``binder_server``
     only, so the first tests run while it starts. Both are shut down through their API at the end. ``browser`` comes

@@ -219,3 +219,17 @@ def test_the_make_target_passes_dest_and_binder_repo():
     assert proc.returncode == 0, proc.stderr
     assert f"scripts/student_edition.py /tmp/x --binder-repo {BINDER_REPO}" in proc.stdout
     assert shutil.which("git"), "git is needed for the student edition"
+
+
+def test_no_module_of_the_edition_imports_what_it_leaves_out(edition: Path):
+    # Every module the edition ships imports (import_module of each: the edition's src/ first on the path).
+    modules = sorted(
+        ".".join(p.relative_to(edition / "src").with_suffix("").parts).removesuffix(".__init__")
+        for p in (edition / "src").rglob("*.py")
+    )
+    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+    env = {**course_env(), "PYTHONPATH": str(edition / "src"), "MPLBACKEND": "Agg"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *modules], cwd=edition, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, f"a module of the student edition needs a left-out one:\n{proc.stderr[-3000:]}"
