@@ -21,6 +21,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +154,19 @@ def test_make_lab_starts_as_root_and_passes_args(make_lab):
         assert "--allow-root" in command
     assert "Running as root is not recommended" not in log or "--allow-root" in command
     assert "is not absolute" not in log
+
+
+def test_make_lab_instructor_opens_the_repository_without_student_settings(tmp_path: Path):
+    stamp = tmp_path / "runtime-installed"
+    stamp.touch()
+    proc = subprocess.run(
+        ["make", "-n", "lab-instructor", f"RUNTIME_STAMP={stamp}", "ARGS=--no-browser"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    command = next(line for line in proc.stdout.splitlines() if " lab " in line and "jupyter" in line)
+    assert "--ServerApp.root_dir=. " in command and command.endswith("notebooks/00_start_here.ipynb"), command
+    assert "JUPYTER_CONFIG_DIR" not in command and "--no-browser" in command, command
