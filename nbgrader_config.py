@@ -4,10 +4,13 @@ Run every nbgrader command from the repository root: this file makes the root th
 ``source/``, ``release/``, ``submitted/``, ``autograded/`` and ``feedback/`` sit beside it.
 """
 
+import os
+
 c = get_config()  # noqa: F821 - injected by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "mlcicd"
-c.CourseDirectory.root = "."
+# The folder of this file, absolute: a relative root makes every Jupyter server log "root '.' is not absolute".
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))  # __file__: set by traitlets' config loader
 # header.ipynb holds the shared instructions once; generate_assignment prepends it to every lab.
 c.IncludeHeaderFooter.header = "source/header.ipynb"
 

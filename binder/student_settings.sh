@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Jupyter settings for students on Binder: binder/postBuild runs this once at build time, and
+# Jupyter settings for students on Binder and in `make lab`: binder/postBuild runs this once at build time, the
+# Makefile runs it against the git-ignored config dir .jupyter-student/ that `make lab` uses, and
 # tests/browser/test_browser.py runs this same file against a temporary JUPYTER_CONFIG_DIR to prove in a real
 # browser that the settings work. Everything is written to the user config dir, `jupyter --config-dir`
 # (~/.jupyter on Binder), so nothing here touches the Python environment.
@@ -8,23 +9,35 @@ set -euo pipefail
 config_dir="$(jupyter --config-dir)"
 mkdir -p "${config_dir}"
 
-# Students must not see the instructor's tools: nbgrader's Create Assignment sidebar and Formgrader.
-# These are JupyterLab plugin ids of the @jupyter/nbgrader lab extension (`jupyter labextension list`
-# shows the extension; its plugins are "@jupyter/nbgrader:<name>"). Both commands write
+# Students must not see the instructor's tools (nbgrader's Create Assignment sidebar and Formgrader) nor the
+# exchange-only ones: Assignment List and Course List fetch and submit assignments through an nbgrader exchange
+# this course does not use (on Binder they only answer "Error fetching courses!"), and the Nbgrader menu holds
+# nothing else. These are JupyterLab plugin ids of the @jupyter/nbgrader lab extension (`jupyter labextension
+# list` shows the extension; its plugins are "@jupyter/nbgrader:<name>"). Both commands write
 # ${config_dir}/labconfig/page_config.json; locking stops a student re-enabling them in the Plugin Manager.
 # The Validate button (@jupyter/nbgrader:validate-assignment) stays.
-instructor_plugins=(@jupyter/nbgrader:create-assignment @jupyter/nbgrader:formgrader)
-jupyter labextension disable --level=user "${instructor_plugins[@]}"
-jupyter labextension lock --level=user "${instructor_plugins[@]}"
+hidden_plugins=(
+  @jupyter/nbgrader:create-assignment
+  @jupyter/nbgrader:formgrader
+  @jupyter/nbgrader:assignment-list
+  @jupyter/nbgrader:course-list
+  @jupyter/nbgrader:menu
+)
+jupyter labextension disable --level=user "${hidden_plugins[@]}"
+jupyter labextension lock --level=user "${hidden_plugins[@]}"
 
-# The formgrader server extension is enabled at the environment level by nbgrader's own
-# jupyter_server_config.d/nbgrader.json. `jupyter server extension disable --user` cannot turn it off
-# (it only edits extensions listed in the user dir, finds none, and still exits 0), so the server
-# config below sets it to False: jpserver_extensions from a config file win over the .d discovery.
+# nbgrader's own jupyter_server_config.d/nbgrader.json enables its server extensions at the environment level.
+# `jupyter server extension disable --user` cannot turn them off (it only edits extensions listed in the user dir,
+# finds none, and still exits 0), so the server config below sets them to False: jpserver_extensions from a config
+# file win over the .d discovery. validate_assignment (the Validate button's handler) stays on.
 # LabApp.news_url = None: the server never fetches the Jupyter news feed from the internet.
 cat > "${config_dir}/jupyter_server_config.py" <<'PY'
 # Written by binder/student_settings.sh (the course "CI/CD for ML").
-c.ServerApp.jpserver_extensions = {"nbgrader.server_extensions.formgrader": False}
+c.ServerApp.jpserver_extensions = {
+    "nbgrader.server_extensions.formgrader": False,
+    "nbgrader.server_extensions.assignment_list": False,
+    "nbgrader.server_extensions.course_list": False,
+}
 c.LabApp.news_url = None
 PY
 

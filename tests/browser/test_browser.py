@@ -53,6 +53,10 @@ VALIDATION_TIMEOUT = 180_000  # ms: Validate runs the whole lab in a fresh kerne
 NEWS_QUESTION = "official Jupyter news"
 # JupyterLab's news question is a toast; a course server for the tests never asks it (what binder/student_settings.sh
 # writes proves itself on the Binder server, the course server only needs to be quiet).
+# nbgrader's instructor tools and its exchange-only tools: what a student must never see (menu labels, handlers of the
+# formgrader, assignment_list and course_list server extensions).
+HIDDEN_MENU_ITEMS = ("Formgrader", "Create assignment", "Assignment List", "Course List")
+HIDDEN_HANDLERS = ("/formgrader", "/assignments", "/courses", "/formgraders")
 QUIET_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
 
 
@@ -81,9 +85,10 @@ def browser():
 def servers(browser, tmp_path_factory):
     """Two Jupyter servers on two temporary copies of the course:
 
-    - "course": `jupyter lab`, the way a student or an instructor runs the course locally (`make lab`);
+    - "course": `jupyter lab` on the repository, the way an instructor runs the course (`make lab-instructor`);
     - "binder": what a Binder student gets: binder/student_settings.sh (the file binder/postBuild runs) applied to
       its config dir, then repo2docker's command `jupyter notebook` (students open JupyterLab with ?urlpath=lab/...).
+      `make lab` applies the same file (tests/end_to_end/test_make_lab.py proves it on the real Makefile).
 
     Both start at once (each takes seconds); the Binder one is prepared in a thread and awaited by ``binder_server``
     only, so the first tests run while it starts. Both are shut down through their API at the end. ``browser`` comes
@@ -201,6 +206,16 @@ def practice_on_screen(page, problems):
     raise AssertionError(f"no single-answer practice problem of {[p.id for p in problems]} is shown in the lesson")
 
 
+def palette_items(page, text: str) -> list[str]:
+    """The command palette's entries that match ``text`` (the palette is closed again afterwards)."""
+    page.keyboard.press("Control+Shift+C")
+    search = page.locator("input.lm-CommandPalette-input")
+    search.fill(text)
+    found = [item.strip() for item in page.locator(".lm-CommandPalette-item").all_inner_texts()]
+    page.keyboard.press("Escape")
+    return [item for item in found if text.lower() in item.lower()]
+
+
 def nbgrader_menu_items(page) -> list[str]:
     page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
     items = page.get_by_role("menu").get_by_role("menuitem").all_inner_texts()
@@ -293,8 +308,11 @@ def test_validate_reports_failures_on_the_untouched_lab_and_success_on_a_solved_
     # there, and the selectors that must find nothing on Binder find them here.
     expect(page.get_by_role("tab", name="Create Assignment")).to_have_count(1)
     items = nbgrader_menu_items(page)
-    assert "Formgrader" in items and "Create assignment" in items, items
+    assert set(HIDDEN_MENU_ITEMS) <= set(items), items
     assert course_server.request("GET", "/formgrader")[0] == 200
+    for path in HIDDEN_HANDLERS:
+        assert course_server.request("GET", path)[0] != 404, f"the control server does not serve {path}"
+    assert palette_items(page, "Assignment List"), "the control server's command palette has no Assignment List"
 
     untouched = validate(page)
     screenshot(page, "3-validate-untouched-lab")
@@ -322,9 +340,13 @@ def test_validate_reports_failures_on_the_untouched_lab_and_success_on_a_solved_
 def test_binder_students_see_validate_but_no_instructor_tools_and_no_news_popup(binder_server, page):
     open_notebook(page, binder_server, f"release/{LAB}/{LAB}.ipynb")
     expect(page.get_by_role("tab", name="Create Assignment")).to_have_count(0)
-    items = nbgrader_menu_items(page)
-    assert "Formgrader" not in items and "Create assignment" not in items, items
-    assert binder_server.request("GET", "/formgrader")[0] == 404
+    # The whole Nbgrader menu is gone: it held only instructor tools and the exchange-only Assignment List and
+    # Course List ("Error fetching courses!" without an exchange); the command palette has none of them either.
+    expect(page.get_by_role("menuitem", name="Nbgrader", exact=True)).to_have_count(0)
+    for label in HIDDEN_MENU_ITEMS:
+        assert palette_items(page, label) == [], f"{label} is in the student's command palette"
+    for path in HIDDEN_HANDLERS:
+        assert binder_server.request("GET", path)[0] == 404, f"{path} is served to students"
 
     result = validate(page)
     assert "The following cell failed:" in result
