@@ -276,7 +276,8 @@ def kernel_corpus(lab: str, course: Path) -> Corpus:
         "graded",
         partial,
     )
-    # psi() itself patches abs() while a test calls it: both psi test cells must fail
+    # psi() itself patches abs() while a test calls it: every psi test cell that reaches the patch must fail. The
+    # empty-sample cell passes: psi() raises its ValueError before the patched line.
     c.add(
         "patch_during_test",
         _with_replaced(
@@ -287,7 +288,7 @@ def kernel_corpus(lab: str, course: Path) -> Corpus:
             "partial",
         ),
         "graded",
-        partial - _points_of(lab, "psi"),
+        partial - (_points_of(lab, "psi") - _points_of(lab, "psi-input")),
         reason="code called by the test changed builtins.abs",
     )
     c.add("always_equal", sample_class.always_equal(lab, REPO_ROOT).encode(), "graded", full - _mcq_points(lab))

@@ -1,7 +1,7 @@
 """Grading spec of lab1_versioning: a partially correct student, cheaters and an endless loop, with exact scores.
 
 Read by tests/end_to_end/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
-Autograded maximum: 11 points (fingerprint 2 + 2, what_changed 2 + 2, three multiple-choice answers 1 each).
+Autograded maximum: 11 points (fingerprint 1 + 2 + 1, what_changed 2 + 2, three multiple-choice answers 1 each).
 """
 
 CHEAT_CELLS = {
@@ -20,7 +20,8 @@ CHEAT_CELLS = {
 }
 
 SPEC = {
-    # Part A correct; Part B left as the release stub; Q1 right, Q2 and Q3 wrong: 4 + 0 + 1 = 5 points.
+    # Part A correct (its three cells, input check included); Part B left as the release stub; Q1 right, Q2 and Q3
+    # wrong: 4 + 0 + 1 = 5 points.
     "partial": {
         "cells": {
             "versioning-what-changed-solution": None,

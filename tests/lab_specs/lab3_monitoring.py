@@ -1,7 +1,7 @@
 """Grading spec of lab3_monitoring: a partially correct student, cheaters and an endless loop, with exact scores.
 
 Read by tests/end_to_end/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
-Autograded maximum: 13 points (psi 2 + 2, drift_report 2 + 2 + 2, three multiple-choice answers 1 each).
+Autograded maximum: 13 points (psi 1 + 2 + 1, drift_report 2 + 2 + 2, three multiple-choice answers 1 each).
 """
 
 CHEAT_CELLS = {
@@ -14,11 +14,12 @@ CHEAT_CELLS = {
 }
 
 SPEC = {
-    # psi correct; drift_report left as the stub; Q1 right, Q2 and Q3 wrong: 4 + 0 + 1 = 5 points.
+    # psi correct (its three cells, the empty-sample check included); drift_report left as the stub; Q1 right, Q2
+    # and Q3 wrong: 4 + 0 + 1 = 5 points.
     "partial": {
         "cells": {
             "monitoring-drift-report-solution": None,
-            "monitoring-mcq-answers": 'answer_q1 = "C"\nanswer_q2 = "B"\nanswer_q3 = "A"\n',
+            "monitoring-mcq-answers": 'answer_q1 = "C"\nanswer_q2 = "B"\nanswer_q3 = "C"\n',
         },
         "score": 5.0,
     },

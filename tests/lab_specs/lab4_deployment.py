@@ -1,7 +1,7 @@
 """Grading spec of lab4_deployment: a partially correct student, cheaters and an endless loop, with exact scores.
 
 Read by tests/end_to_end/test_grading.py and mlcicd.grader.sample_class (format: CONTRIBUTING.md, "The lab spec").
-Autograded maximum: 13 points (daily_accuracy 2 + 1, window_accuracy 2 + 2, first_alert_day 2 + 1, three
+Autograded maximum: 13 points (daily_accuracy 2 + 1, window_accuracy 2 + 1 + 1, first_alert_day 2 + 1, three
 multiple-choice answers 1 each).
 """
 
@@ -16,19 +16,20 @@ CHEAT_CELLS = {
 
 SPEC = {
     # Part A correct; Part B averages the daily accuracies over the last rows (unweighted, rows instead of calendar
-    # days), so both of its test cells fail; Part C left as the release stub; Q1 and Q3 right, Q2 wrong:
-    # 3 + 0 + 0 + 2 = 5 points.
+    # days), so its weighting and calendar-day cells fail, while its input cell passes (pandas' rolling() raises
+    # ValueError for a window of 0, -2 or 1.5); Part C left as the release stub; Q1 and Q3 right, Q2 wrong:
+    # 3 + 1 + 0 + 2 = 6 points.
     "partial": {
         "cells": {
             "deployment-window-accuracy-solution": (
                 "def window_accuracy(daily, window_days):\n"
                 '    """Mean of the daily accuracies over the last window_days rows."""\n'
-                "    return daily[\"accuracy\"].rolling(window_days, min_periods=1).mean()\n"
+                '    return daily["accuracy"].rolling(window_days, min_periods=1).mean()\n'
             ),
             "deployment-first-alert-solution": None,
             "deployment-mcq-answers": 'answer_q1 = "C"\nanswer_q2 = "A"\nanswer_q3 = "A"\n',
         },
-        "score": 5.0,
+        "score": 6.0,
     },
     # daily_accuracy() only calls the package's reference (mlcicd.serving.daily_metrics): Part A scores 0, and so
     # does Part C, which uses daily_accuracy(); Part B and the multiple choice keep their 4 + 3 points.
