@@ -18,9 +18,9 @@ CLAIMS: dict[str, str] = {
         "(lambda m: f'As of the decision the two groups missed {m[1]:.2f} and {m[0]:.2f} payments')"
         "(point_in_time.groupby('default')['missed_payments'].mean())"
     ),
-    "The naive count changes for 9876 of the 10000 applications": (
-        "f'The naive count changes for {sk.future_rows_used(sk.naive_missed_payments, events.applications, "
-        "events.payments)} of the {len(events.applications)} applications'"
+    "The naive count changes for all 10000 applications": (
+        "(lambda n: f\"The naive count changes for {'all ' if n == len(events.applications) else 'NOT all: '}{n} "
+        "applications\")(sk.future_rows_used(sk.naive_missed_payments, events.applications, events.payments))"
     ),
     "the point-in-time count for none": (
         "'the point-in-time count for ' + ('none' if sk.future_rows_used(sk.point_in_time_missed_payments, "
@@ -78,9 +78,9 @@ CLAIMS: dict[str, str] = {
         "(lambda r: f\"{r['offline_auc']:.3f} offline and {r['serving_auc']:.3f} in serving\")"
         "(table.loc['point-in-time feature, time split'])"
     ),
-    "moved for 9876 of the\n  10000 applications": (
-        "f'moved for {sk.future_rows_used(sk.naive_missed_payments, events.applications, events.payments)} of "
-        "the\\n  {len(events.applications)} applications'"
+    "moved for all\n  10000 applications": (
+        "(lambda n: f\"moved for {'all' if n == len(events.applications) else 'NOT all'}\\n  {n} "
+        "applications\")(sk.future_rows_used(sk.naive_missed_payments, events.applications, events.payments))"
     ),
     "(PSI 1.704 for the\n  naive count, 0.000 as of the decision)": (
         "f'(PSI {sk.skew_check(leaky, served).psi:.3f} for the\\n  naive count, "
