@@ -56,6 +56,7 @@ TOPICS = (
     "alarms",
     "canary",
     "modeltests",
+    "skew",
 )
 KINDS = ("flashcard", "mcq", "concept", "practice")
 FLASHCARD_LEVELS = ("beginner", "intermediate", "advanced")
