@@ -225,7 +225,7 @@ work; run `python -m mlcicd.workspace my-work` again to get the lessons and labs
 
 - Read a lesson top to bottom, running each cell (Shift+Enter). Quizzes answer at once; you can retry.
 - In a lab, write your code where it says `# YOUR CODE HERE` (and delete the `raise NotImplementedError` line),
-  answer the multiple-choice questions in code (`answer_q1 = "B"`), and write the open answer where it says
+  answer the multiple-choice questions in code (`answer_q1 = "<your letter>"`), and write the open answer where it says
   `YOUR ANSWER HERE`.
 - **Check your work** with the **Validate** button in the notebook toolbar: it restarts the kernel, runs every cell
   and lists the cells that fail. The visible checks are a part of the grading; hidden tests check more.
