@@ -41,8 +41,19 @@ from mlcicd.grader.intake import ReleasedLab, check_submission
 
 __all__ = ["GradeOptions", "Row", "grade", "grade_submission", "REPORT_COLUMNS"]
 
-REPORT_COLUMNS = ["student", "status", "reason", "score", "max_score", "seconds", "sandbox",
-                  "submission_sha256", "source_sha256", "environment_sha256", "engine_version"]
+REPORT_COLUMNS = [
+    "student",
+    "status",
+    "reason",
+    "score",
+    "max_score",
+    "seconds",
+    "sandbox",
+    "submission_sha256",
+    "source_sha256",
+    "environment_sha256",
+    "engine_version",
+]
 PROVENANCE = REPORT_COLUMNS[-4:]
 AUTOGRADE_PREPROCESSORS = [
     "mlcicd.grader.execute.GuardedExecute",
@@ -206,8 +217,7 @@ def _grade_in_scratch(lab_data: dict, task: dict, root: Path) -> dict:
     config.GuardedExecute.notebook_timeout = lab_data["notebook_timeout"]
     config.SandboxedKernelManager.memory_mb = lab_data["memory_mb"]
     # The instructor's course folder may exist on this machine (local grading): the kernel must not see it.
-    config.SandboxedKernelManager.hidden_paths = [p for p in [*lab_data["hidden_paths"], str(root)]
-                                                  if Path(p).is_dir()]
+    config.SandboxedKernelManager.hidden_paths = [p for p in [*lab_data["hidden_paths"], str(root)] if Path(p).is_dir()]
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id, coursedir.student_id = lab, student
     app = Autograde(coursedir=coursedir, config=config)
@@ -220,7 +230,9 @@ def _grade_in_scratch(lab_data: dict, task: dict, root: Path) -> dict:
     try:
         app.start()
     except Exception as error:  # nbgrader raises NbGraderException, preprocessors anything
-        detail = "; ".join(m.strip().splitlines()[-1] for m in messages if m.strip()) or f"{type(error).__name__}: {error}"
+        detail = (
+            "; ".join(m.strip().splitlines()[-1] for m in messages if m.strip()) or f"{type(error).__name__}: {error}"
+        )
         return {"error": detail, "events": take_events(), "seconds": time.perf_counter() - started}
     finally:
         app.log.removeHandler(handler)
@@ -230,13 +242,17 @@ def _grade_in_scratch(lab_data: dict, task: dict, root: Path) -> dict:
             "score": float(submission.code_score),
             "max_score": float(submission.max_code_score),
             "timestamp": submission.timestamp,
-            "grades": [(nb.name, g.name, g.auto_score, g.needs_manual_grade)
-                       for nb in submission.notebooks for g in nb.grades],
+            "grades": [
+                (nb.name, g.name, g.auto_score, g.needs_manual_grade) for nb in submission.notebooks for g in nb.grades
+            ],
             "comments": [(nb.name, c.name, c.auto_comment) for nb in submission.notebooks for c in nb.comments],
             "penalties": [(nb.name, nb.late_submission_penalty) for nb in submission.notebooks],
         }
-    result.update(events=take_events(), seconds=time.perf_counter() - started,
-                  autograded=_read_files(root / "autograded" / student / lab))
+    result.update(
+        events=take_events(),
+        seconds=time.perf_counter() - started,
+        autograded=_read_files(root / "autograded" / student / lab),
+    )
     return result
 
 
@@ -254,7 +270,9 @@ class _Course:
         self.db_url = coursedir.db_url
         self.report = root / "reports" / lab / "status.csv"
         if not (root / "source" / lab).is_dir():
-            labs = sorted(p.name for p in (root / "source").glob("*") if p.is_dir()) if (root / "source").is_dir() else []
+            labs = (
+                sorted(p.name for p in (root / "source").glob("*") if p.is_dir()) if (root / "source").is_dir() else []
+            )
             raise CourseError(f"no lab {lab!r} in {root / 'source'}; labs found: {', '.join(labs) or 'none'}")
         from nbgrader.api import Gradebook, MissingEntry
 
@@ -262,11 +280,15 @@ class _Course:
             with Gradebook(self.db_url) as gb:
                 gb.find_assignment(lab)
         except MissingEntry:
-            raise CourseError(f"{lab} is not in the gradebook yet: run `nbgrader generate_assignment {lab}` "
-                              "from the course folder first (with the same --db, if you gave one)") from None
+            raise CourseError(
+                f"{lab} is not in the gradebook yet: run `nbgrader generate_assignment {lab}` "
+                "from the course folder first (with the same --db, if you gave one)"
+            ) from None
         except Exception as error:  # SQLAlchemy: no driver, no server, wrong credentials
-            raise CourseError(f"cannot open the gradebook {_redact(self.db_url)}: {type(error).__name__}: "
-                              f"{str(error).strip().splitlines()[0]}") from None
+            raise CourseError(
+                f"cannot open the gradebook {_redact(self.db_url)}: {type(error).__name__}: "
+                f"{str(error).strip().splitlines()[0]}"
+            ) from None
 
     def previous_rows(self) -> dict[str, Row]:
         if not self.report.is_file():
@@ -298,10 +320,14 @@ class _Course:
                 notebook_ids = [n["id"] for n in notebooks]
                 cells = rows("base_cell", "notebook_id", notebook_ids)
                 cell_ids = [c["id"] for c in cells]
-                copies = [("course", [c for c in course if c["id"] not in known]), ("assignment", assignment),
-                          ("notebook", notebooks), ("base_cell", cells),
-                          *((name, rows(name, "id", cell_ids)) for name in ("grade_cells", "solution_cells", "task_cells")),
-                          ("source_cell", rows("source_cell", "notebook_id", notebook_ids))]
+                copies = [
+                    ("course", [c for c in course if c["id"] not in known]),
+                    ("assignment", assignment),
+                    ("notebook", notebooks),
+                    ("base_cell", cells),
+                    *((name, rows(name, "id", cell_ids)) for name in ("grade_cells", "solution_cells", "task_cells")),
+                    ("source_cell", rows("source_cell", "notebook_id", notebook_ids)),
+                ]
                 for name, found in copies:
                     if found:
                         t.execute(tables[name].insert(), found)
@@ -366,8 +392,11 @@ def _local_results(lab_data: dict, tasks: list[dict], jobs: int) -> Iterator[tup
             try:
                 result = future.result()
             except Exception as error:  # a worker that died: this submission only
-                result = {"error": f"the grading worker failed ({type(error).__name__}: {error})",
-                          "events": [], "seconds": 0.0}
+                result = {
+                    "error": f"the grading worker failed ({type(error).__name__}: {error})",
+                    "events": [],
+                    "seconds": 0.0,
+                }
             yield futures[future], result
 
 
@@ -423,8 +452,12 @@ def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster
         files = [p for p in folder.rglob("*") if p.is_file()]
         stamp = {"submission_sha256": _sha256_files(files, folder), **provenance}
         before = previous.get(student)
-        if (not options.force and before and before.status == "graded"
-                and all(getattr(before, k) == v for k, v in stamp.items())):
+        if (
+            not options.force
+            and before
+            and before.status == "graded"
+            and all(getattr(before, k) == v for k, v in stamp.items())
+        ):
             rows[student] = before
             skipped += 1
             continue
@@ -433,12 +466,16 @@ def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster
             rows[student] = Row(student, "rejected", intake.rejection, sandbox=sandbox, **stamp)
             continue
         timestamp = folder / "timestamp.txt"
-        tasks.append({
-            "student": student,
-            "notebooks": {name: nbformat.writes(nb) for name, nb in intake.notebooks.items()},
-            "timestamp": timestamp.read_text(encoding="utf-8") if timestamp.is_file() else None,
-        })
+        tasks.append(
+            {
+                "student": student,
+                "notebooks": {name: nbformat.writes(nb) for name, nb in intake.notebooks.items()},
+                "timestamp": timestamp.read_text(encoding="utf-8") if timestamp.is_file() else None,
+            }
+        )
         intakes[student], stamps[student] = intake, stamp
+    if tasks:
+        echo(_replacing(course, lab, [t["student"] for t in tasks], previous, options.force))
     if tasks:
         with tempfile.TemporaryDirectory(prefix="mlcicd-grade-") as scratch:
             lab_data = {
@@ -447,25 +484,46 @@ def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster
                 "template_db": course.assignment_template(Path(scratch) / "template.db"),
                 "config": course.config,
                 "hidden_paths": [str(root)],
-                "sandbox": options.sandbox, "timeout": int(timeout), "notebook_timeout": options.notebook_timeout,
+                "sandbox": options.sandbox,
+                "timeout": int(timeout),
+                "notebook_timeout": options.notebook_timeout,
                 "memory_mb": options.memory_mb,
             }
-        results = (cluster.results(lab_data, tasks) if cluster is not None
-                   else _local_results(lab_data, tasks, max(1, min(options.jobs, len(tasks)))))
+        results = (
+            cluster.results(lab_data, tasks)
+            if cluster is not None
+            else _local_results(lab_data, tasks, max(1, min(options.jobs, len(tasks))))
+        )
         with _progress(len(tasks)) as bar:
             for task, result in results:
                 student = task["student"]
                 stamp = stamps[student]
                 notes = "; ".join([*intakes[student].repairs, *result["events"]])
                 if "error" in result:
-                    reason = f"submitted/{student}/{lab}: {result.get('cause', 'nbgrader could not grade it')} " \
-                             f"({result['error']})"
-                    rows[student] = Row(student, "rejected", "; ".join(filter(None, [reason, notes])),
-                                        seconds=round(result["seconds"], 2), sandbox=sandbox, **stamp)
+                    reason = (
+                        f"submitted/{student}/{lab}: {result.get('cause', 'nbgrader could not grade it')} "
+                        f"({result['error']})"
+                    )
+                    rows[student] = Row(
+                        student,
+                        "rejected",
+                        "; ".join(filter(None, [reason, notes])),
+                        seconds=round(result["seconds"], 2),
+                        sandbox=sandbox,
+                        **stamp,
+                    )
                 else:
                     course.merge(student, result)
-                    rows[student] = Row(student, "graded", notes, result["score"], result["max_score"],
-                                        round(result["seconds"], 2), sandbox, **stamp)
+                    rows[student] = Row(
+                        student,
+                        "graded",
+                        notes,
+                        result["score"],
+                        result["max_score"],
+                        round(result["seconds"], 2),
+                        sandbox,
+                        **stamp,
+                    )
                 course.write_report(list(rows.values()))
                 bar.update()
     result_rows = sorted(rows.values(), key=lambda r: r.student)
@@ -474,11 +532,48 @@ def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster
     return result_rows
 
 
+def _replacing(course: _Course, lab: str, students: list[str], previous: dict[str, Row], force: bool) -> str:
+    """What grading ``students`` replaces; raises CourseError (before anything is written) when it is not clear that
+    the instructor wants it: students graded before without a row in the report, unless ``force``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(course.db_url) as gb:
+            in_gradebook = {s.student.id for s in gb.assignment_submissions(lab)}
+    except MissingEntry:
+        in_gradebook = set()
+    graded_before = sorted(s for s in students if s in in_gradebook or (course.root / "autograded" / s / lab).is_dir())
+    if not graded_before:
+        return f"{lab}: grading {len(students)} submission(s); no earlier grade is replaced"
+    unrecorded = [s for s in graded_before if s not in previous or previous[s].status != "graded"]
+    if unrecorded and not force:
+        raise CourseError(
+            f"{len(unrecorded)} student(s) already have autograded results for {lab} that are not in "
+            f"{course.report.relative_to(course.root)}, so mlcicd grade cannot tell whether their submission "
+            f"changed: {_names(unrecorded)}. Grading them replaces their autograded scores in the gradebook and "
+            f"autograded/<student>/{lab}/ (hand-entered grades and comments are kept). Nothing was changed. Run again "
+            "with --force to regrade them, or pick other students with --student."
+        )
+    changed = [s for s in graded_before if s not in unrecorded]
+    why = "--force" if force else "their submission, the lab or the grading environment changed"
+    return (
+        f"{lab}: regrading {len(graded_before)} already graded student(s) ({why}): {_names(graded_before)}; "
+        f"their autograded scores and autograded/<student>/{lab}/ are replaced, hand-entered grades and "
+        f"comments are kept" + ("" if changed or not unrecorded else "; no earlier report row for them")
+    )
+
+
+def _names(students: list[str], shown: int = 10) -> str:
+    return ", ".join(students[:shown]) + (f" and {len(students) - shown} more" if len(students) > shown else "")
+
+
 def _summary(lab: str, rows: list[Row], skipped: int, sandbox: bool, report: Path) -> str:
     graded = [r for r in rows if r.status == "graded"]
     rejected = [r for r in rows if r.status == "rejected"]
-    lines = [f"{lab}: {len(graded)} graded, {len(rejected)} rejected, "
-             f"{sum(r.timed_out for r in graded)} timed out, {skipped} unchanged and not regraded"]
+    lines = [
+        f"{lab}: {len(graded)} graded, {len(rejected)} rejected, "
+        f"{sum(r.timed_out for r in graded)} timed out, {skipped} unchanged and not regraded"
+    ]
     if graded:
         mean = sum(float(r.score) for r in graded) / len(graded)
         lines.append(f"mean autograded score {mean:.2f} / {float(graded[0].max_score):g}")
