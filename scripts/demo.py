@@ -95,7 +95,7 @@ def in_place_changes(labs: list[str]) -> str:
     return (
         f"In place, make demo changes this course folder: release/<lab>/ regenerated for {', '.join(labs)}; "
         f"submitted/, autograded/ and feedback/ of the sample students ({samples}) replaced and graded again; "
-        "those students added to gradebook.db and grades.csv; reports/<lab>/status.csv and every student's "
+        "those students added to gradebook.db and grades.csv; reports/<lab>/status.csv and the sample students' "
         "feedback/<student>/<lab>/ rewritten. Other students' submissions and grades are not regraded."
     )
 
