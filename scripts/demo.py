@@ -213,11 +213,12 @@ def main(argv: list[str] | None = None) -> int:
 
     scores = [s for s in read_scores(course, labs) if s.student in sample_class.SAMPLE_CLASS]
     scores += [LabScore(student, lab, rejected=reason) for (student, lab), reason in refused.items()]
-    print("\nScores of the sample class (hand-graded: the open question of each lab, graded in the formgrader):\n")
+    print("\nScores of the sample class (hand-graded: the open questions, in the formgrader):\n")
     print(score_table(scores))
-    print("\nawaiting: not graded by hand yet; it counts 0 in total and % until it is (3+?: 3 so far, more awaiting).")
+    print("\nawaiting: not graded by hand yet; counts 0 in total and % until it is graded.")
+    print("3+?: 3 hand-graded points so far, more answers awaiting.")
     if refused:
-        print("* rejected by mlcicd grade: the reason is in step 3 and in reports/<lab>/status.csv.")
+        print("* rejected by mlcicd grade: the reason is in step 3 and reports/<lab>/status.csv.")
     print(f"\ngrades.csv:    {course / 'grades.csv'}")
     print(f"feedback:      {course / 'feedback'}/<student>/<lab>/<lab>.html")
     print(f"grade reports: {course / 'reports'}/<lab>/status.csv")

@@ -10,7 +10,7 @@ notebook printed. This preprocessor, used in place of nothing (nbgrader has no s
   reading the kernel's history, can print them): those are replaced by a notice.
 
 It also marks a hand-graded answer that nobody has graded yet as ``awaiting grading`` instead of nbgrader's
-"Score: 0.0 / 4.0", and the notebook's score in the header as "11.0 so far + awaiting grading" (nbgrader counts
+"Score: 0.0 / 4.0", and the notebook's score in the header as "11.0 so far + 4.0 points awaiting grading" (nbgrader counts
 the ungraded answer as 0). nbgrader's feedback template passes every score through Jinja's ``float`` and
 ``round`` filters, which turn that text into 0.0; ``FEEDBACK_FILTERS`` replaces the two with ones that leave text
 alone (numbers are converted exactly as before).
@@ -124,7 +124,9 @@ class FeedbackSanitizer(ClearHiddenTests):
         nb, resources = super().preprocess(nb, resources)
         info = resources.get("nbgrader", {})
         if self._marked and isinstance(info.get("score"), int | float):
-            info["score"] = f"{info['score']:g} so far + {sum(self._marked.values()):g} points {AWAITING}"
+            info["score"] = (
+                f"{round(float(info['score']), 2)} so far + {round(sum(self._marked.values()), 2)} points {AWAITING}"
+            )
         return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
