@@ -45,3 +45,7 @@ c.GenerateFeedback.preprocessors = [
     "mlcicd.grader.feedback.FeedbackSanitizer",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# A hand-graded answer not graded yet reads "awaiting grading" in feedback, not "Score: 0.0 / 4.0".
+from mlcicd.grader.feedback import FEEDBACK_FILTERS  # noqa: E402
+
+c.HTMLExporter.filters = FEEDBACK_FILTERS

@@ -485,6 +485,8 @@ def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster
         )
         intakes[student], stamps[student] = intake, stamp
     if tasks:
+        echo(_replacing(course, lab, [t["student"] for t in tasks], previous, options.force))
+    if tasks:
         with tempfile.TemporaryDirectory(prefix="mlcicd-grade-") as scratch:
             lab_data = {
                 "lab": lab,
@@ -538,6 +540,41 @@ def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster
     course.write_report(result_rows)
     echo(_summary(lab, result_rows, skipped, options.sandbox, course.report.relative_to(root)))
     return result_rows
+
+
+def _replacing(course: _Course, lab: str, students: list[str], previous: dict[str, Row], force: bool) -> str:
+    """What grading ``students`` replaces; raises CourseError (before anything is written) when it is not clear that
+    the instructor wants it: students graded before without a row in the report, unless ``force``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(course.db_url) as gb:
+            in_gradebook = {s.student.id for s in gb.assignment_submissions(lab)}
+    except MissingEntry:
+        in_gradebook = set()
+    graded_before = sorted(s for s in students if s in in_gradebook or (course.root / "autograded" / s / lab).is_dir())
+    if not graded_before:
+        return f"{lab}: grading {len(students)} submission(s); no earlier grade is replaced"
+    unrecorded = [s for s in graded_before if s not in previous or previous[s].status != "graded"]
+    if unrecorded and not force:
+        raise CourseError(
+            f"{len(unrecorded)} student(s) already have autograded results for {lab} that are not in "
+            f"{course.report.relative_to(course.root)}, so mlcicd grade cannot tell whether their submission "
+            f"changed: {_names(unrecorded)}. Grading them replaces their autograded scores in the gradebook and "
+            f"autograded/<student>/{lab}/ (hand-entered grades and comments are kept). Nothing was changed. Run again "
+            "with --force to regrade them, or pick other students with --student."
+        )
+    changed = [s for s in graded_before if s not in unrecorded]
+    why = "--force" if force else "their submission, the lab or the grading environment changed"
+    return (
+        f"{lab}: regrading {len(graded_before)} already graded student(s) ({why}): {_names(graded_before)}; "
+        f"their autograded scores and autograded/<student>/{lab}/ are replaced, hand-entered grades and "
+        f"comments are kept" + ("" if changed or not unrecorded else "; no earlier report row for them")
+    )
+
+
+def _names(students: list[str], shown: int = 10) -> str:
+    return ", ".join(students[:shown]) + (f" and {len(students) - shown} more" if len(students) > shown else "")
 
 
 def _summary(lab: str, rows: list[Row], skipped: int, sandbox: bool, report: Path) -> str:
