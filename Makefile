@@ -89,6 +89,6 @@ student-edition: $(RUNTIME_STAMP)
 # Only what can be rebuilt: the venv, caches, `make demo`'s copy of the course and test artifacts. Never the
 # instructor's work (submitted/, gradebook.db, autograded/, feedback/, grades.csv, reports/): remove those by hand.
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output test-artifacts tests/a11y/node_modules
+	rm -rf $(VENV) .jupyter-student .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output test-artifacts tests/a11y/node_modules
 	find . \( -path ./submitted -o -path ./autograded -o -path ./feedback \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	@echo "make clean: kept submitted/, gradebook.db, autograded/, feedback/, grades.csv and reports/ (your grading)."

@@ -485,8 +485,7 @@ def _grade(root: Path, lab: str, options: GradeOptions, course: _Course, cluster
         )
         intakes[student], stamps[student] = intake, stamp
     if tasks:
-        echo(_replacing(course, lab, [t["student"] for t in tasks], previous, options.force))
-    if tasks:
+        echo(_replacing(course, lab, list(intakes), previous, options.force))
         with tempfile.TemporaryDirectory(prefix="mlcicd-grade-") as scratch:
             lab_data = {
                 "lab": lab,

@@ -115,7 +115,7 @@ class FeedbackSanitizer(ClearHiddenTests):
     """Remove hidden tests, what hidden tests printed, and outputs that quote hidden tests (see the module)."""
 
     # The HTML exporter hands this nbconvert option to every preprocessor; accept it so nothing is logged.
-    display_data_priority = List().tag(config=True)
+    display_data_priority: List = List().tag(config=True)
 
     def preprocess(self, nb, resources):
         self._hidden = _hidden_lines(nb)

@@ -159,7 +159,9 @@ def solution_sources(lab: str, root: Path = COURSE_ROOT) -> dict[str, str]:
 def _with_cells(nb, sources: Mapping[str, str | None], lab: str, root: Path) -> nbformat.NotebookNode:
     out = copy.deepcopy(nb)
     by_id = {nbgrader_meta(c).get("grade_id"): c for c in out.cells if nbgrader_meta(c)}
-    release = {nbgrader_meta(c).get("grade_id"): c.source for c in release_notebook(lab, root).cells if nbgrader_meta(c)}
+    release = {
+        nbgrader_meta(c).get("grade_id"): c.source for c in release_notebook(lab, root).cells if nbgrader_meta(c)
+    }
     for grade_id, text in sources.items():
         if grade_id not in by_id:
             raise KeyError(f"{lab}: no cell with grade_id {grade_id!r}; known: {sorted(k for k in by_id if k)}")
