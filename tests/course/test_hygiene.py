@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO_ROOT, VENV_BIN, course_env
+from support import REPO_ROOT, assert_binder_config_renders, course_env
 
 NOTEBOOK_DIRS = ("notebooks", "source", "release", "tests")
 
@@ -126,18 +126,7 @@ def test_binder_config_renders_python_311_with_the_pins(tmp_path: Path):
             subprocess.run(["cp", "-r", str(src), str(repo / name)], check=True)
         elif src.exists():
             subprocess.run(["cp", str(src), str(repo / name)], check=True)
-    proc = subprocess.run(
-        [str(VENV_BIN / "repo2docker"), "--no-build", "--debug", str(repo)],
-        env=course_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output
-    assert "python=3.11" in output, "repo2docker did not select Python 3.11 from binder/runtime.txt"
-    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in output
-    assert "./binder/postBuild" in output
+    assert_binder_config_renders(repo)
 
 
 def test_binder_postbuild_fails_fast():

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from mlcicd.grader.nbgrader_cli import VENV_BIN, nbgrader, nbgrader_env
 
-__all__ = ["COURSE_FILES", "REPO_ROOT", "VENV_BIN", "copy_course", "course_env", "run_nbgrader"]
+__all__ = [
+    "COURSE_FILES",
+    "REPO_ROOT",
+    "VENV_BIN",
+    "assert_binder_config_renders",
+    "copy_course",
+    "course_env",
+    "run_nbgrader",
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COURSE_FILES = ("nbgrader_config.py", "source", "release")
@@ -45,3 +53,19 @@ def copy_course(dest: Path, parts: tuple[str, ...] = COURSE_FILES) -> Path:
         elif src.exists():
             shutil.copy2(src, dest / name)
     return dest
+
+
+def assert_binder_config_renders(repo: Path) -> None:
+    """``repo2docker --no-build`` (no Docker needed) on ``repo`` picks binder/, Python 3.11 and the pinned requirements."""
+    proc = subprocess.run(
+        [str(VENV_BIN / "repo2docker"), "--no-build", "--debug", str(repo)],
+        env=course_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert "python=3.11" in output, "repo2docker did not select Python 3.11 from binder/runtime.txt"
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in output
+    assert "./binder/postBuild" in output
