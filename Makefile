@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 AXE := tests/a11y/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml binder/requirements.txt requirements-cluster.txt requirements-test.txt tests/a11y/package-lock.json
-	@echo "Installing the course, its test tools and axe-core ($$(grep -c '==' requirements-test.txt) pinned Python packages from requirements-test.txt) into $(VENV)/: about 5 minutes the first time, with no output until it is done."
+	@echo "Installing the course's libraries, its test tools and axe-core (requirements-test.txt, about 140 pinned packages, 1 GB) into $(VENV)/: about 5 minutes the first time, with no output until it is done."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
