@@ -2,10 +2,10 @@
 
 The curated API below covers the course's simulations; submodules hold the rest:
 ``mlcicd.data`` (the seeded loan stream and its drift and fault injectors), ``mlcicd.versioning``,
-``mlcicd.validation``, ``mlcicd.drift``, ``mlcicd.models``, ``mlcicd.registry``, ``mlcicd.serving`` (the
-prediction log), ``mlcicd.monitoring`` (window metrics, the monitor and its alerts), ``mlcicd.simulation`` (the
-stream simulation), ``mlcicd.pipeline``, ``mlcicd.plots`` (matplotlib figures) and ``mlcicd.quiz`` (ipywidgets
-quizzes).
+``mlcicd.snapshots`` (frames kept and got back by fingerprint), ``mlcicd.validation``, ``mlcicd.drift``,
+``mlcicd.models``, ``mlcicd.registry``, ``mlcicd.serving`` (the prediction log), ``mlcicd.monitoring`` (window
+metrics, the monitor and its alerts), ``mlcicd.simulation`` (the stream simulation), ``mlcicd.pipeline``,
+``mlcicd.plots`` (matplotlib figures) and ``mlcicd.quiz`` (ipywidgets quizzes).
 
 Importing the package has no side effects: it sets no seeds, creates no folders and changes no plot style.
 """
@@ -29,6 +29,7 @@ from mlcicd.pipeline import SEED_PIPELINE_YAML, Decision, Pipeline, decide
 from mlcicd.registry import ModelRegistry, RegistryError
 from mlcicd.serving import PredictionLog, serve_batch
 from mlcicd.simulation import simulate_stream
+from mlcicd.snapshots import SnapshotError, SnapshotStore
 from mlcicd.validation import LOAN_SCHEMA, ColumnSpec, ValidationError, validate
 from mlcicd.versioning import RunManifest, fingerprint, make_manifest, what_changed
 
@@ -47,6 +48,8 @@ __all__ = [
     "RunManifest",
     "make_manifest",
     "what_changed",
+    "SnapshotStore",
+    "SnapshotError",
     # validation
     "ColumnSpec",
     "LOAN_SCHEMA",
