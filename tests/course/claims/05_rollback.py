@@ -16,6 +16,9 @@ CLAIMS: dict[str, str] = {
     "(timeline.loc[11:, 'model_version'])",
     "The champion is version 1 again, and its predictions on the check batch are identical": "f'The champion is version {restored.version} again, and its predictions on the check batch are '"
     " + ('identical' if np.array_equal(before, after) else 'different')",
+    "The frame\nit returns equals the one version 1 was trained on, every value and every dtype": "'The frame\\nit returns '"
+    " + ('equals' if train_back.equals(train1) and train_back.dtypes.equals(train1.dtypes) else 'differs from')"
+    " + f' the one version {restored.version} was trained on, every value and every dtype'",
     "More than a quarter of the predictions change": f"('More than a quarter' if {_CHANGED} > len(check) / 4 else 'Less than a quarter') + ' of the predictions change'",
     "Over 30 clean days, version 2's reference (incomes in dollars) flags `income` as drifted\nevery day; version 1's"
     " reference flags it on 2 days": "(lambda days, f2, f1: f\"Over {days} clean days, version 2's reference (incomes in dollars) flags `income` as"
