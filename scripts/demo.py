@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nawaiting: not graded by hand yet; counts 0 in total and % until it is graded.")
     print("3+?: 3 hand-graded points so far, more answers awaiting.")
     if refused:
-        print("* rejected by mlcicd grade: the reason is in step 3 and reports/<lab>/status.csv.")
+        print("* rejected by mlcicd grade: reason in step 3 and in reports/<lab>/status.csv.")
     print(f"\ngrades.csv:    {course / 'grades.csv'}")
     print(f"feedback:      {course / 'feedback'}/<student>/<lab>/<lab>.html")
     print(f"grade reports: {course / 'reports'}/<lab>/status.csv")
