@@ -68,31 +68,31 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "All input feature code is tested",
     ),
     "model": (
-        "Model specs are reviewed and submitted",
-        "Offline and online metrics correlate",
+        "Every model specification undergoes a code review and is checked in to a repository",
+        "Offline proxy metrics correlate with actual online impact metrics",
         "All hyperparameters have been tuned",
         "The impact of model staleness is known",
         "A simpler model is not better",
-        "Model quality is sufficient on important data slices",
-        "The model is tested for considerations of inclusion",
+        "Model quality is sufficient on all important data slices",
+        "The model has been tested for considerations of inclusion",
     ),
     "infra": (
         "Training is reproducible",
-        "Model specs are unit tested",
-        "The ML pipeline is integration tested",
-        "Model quality is validated before serving",
-        "The model is debuggable",
-        "Models are canaried before serving",
-        "Serving models can be rolled back",
+        "Model specification code is unit tested",
+        "The full ML pipeline is integration tested",
+        "Model quality is validated before attempting to serve it",
+        "The model allows debugging by observing the step-by-step computation of training or inference on a single example",
+        "Models are tested via a canary process before they enter production serving environments",
+        "Models can be quickly and safely rolled back to a previous serving version",
     ),
     "monitor": (
         "Dependency changes result in notification",
-        "Data invariants hold for inputs",
-        "Training and serving are not skewed",
+        "Data invariants hold in training and serving inputs",
+        "Training and serving features compute the same values",
         "Models are not too stale",
-        "Models are numerically stable",
-        "Computing performance has not regressed",
-        "Prediction quality has not regressed",
+        "The model is numerically stable",
+        "The model has not experienced dramatic or slow-leak regressions in training speed, serving latency, throughput, or RAM usage",
+        "The model has not experienced a regression in prediction quality on served data",
     ),
 }
 
@@ -117,7 +117,7 @@ COURSE_KEY: dict[str, KeyEntry] = {
     "data-1": KeyEntry(
         _A,
         "mlcicd.validation checks every batch against a declared schema (lesson 03), and "
-        "the unit tests run it in CI on every push.",
+        "the unit tests of the test suite (make test, which .ci/run calls) run it.",
     ),
     "data-2": KeyEntry(_N, "No lesson measures whether each feature earns its place (for example by ablation)."),
     "data-3": KeyEntry(_N, "Features are synthetic columns with no latency, memory or upkeep cost measured."),
@@ -127,7 +127,7 @@ COURSE_KEY: dict[str, KeyEntry] = {
     "data-7": KeyEntry(
         _A,
         "The code that builds features (mlcicd.data, mlcicd.skew) has unit tests in "
-        "tests/unit that CI runs on every push.",
+        "tests/unit that the test suite (make test) runs.",
     ),
     "model-1": KeyEntry(
         _M,
@@ -155,9 +155,10 @@ COURSE_KEY: dict[str, KeyEntry] = {
         "Seeds are fixed and lesson 01 versions data and models (mlcicd.versioning), "
         "but no automated check retrains twice and compares.",
     ),
-    "infra-2": KeyEntry(_A, "tests/unit/test_models.py unit tests the model code; CI runs it on every push."),
+    "infra-2": KeyEntry(_A, "tests/unit/test_models.py unit tests the model code; the test suite (make test) runs it."),
     "infra-3": KeyEntry(
-        _A, "tests/unit/test_pipeline.py runs the whole pipeline of lesson 06 (mlcicd.pipeline) end to end in CI."
+        _A,
+        "tests/unit/test_pipeline.py runs the whole pipeline of lesson 06 (mlcicd.pipeline) end to end in the test suite (make test).",
     ),
     "infra-4": KeyEntry(
         _A,

@@ -11,7 +11,7 @@ def test_rubric_has_four_sections_of_seven_tests():
     for section in ts.SECTIONS:
         assert [t for t in ts.TESTS if t.startswith(section + "-")] == [f"{section}-{i}" for i in range(1, 8)]
     assert ts.TESTS["data-1"] == "Feature expectations are captured in a schema"
-    assert ts.TESTS["monitor-7"] == "Prediction quality has not regressed"
+    assert ts.TESTS["monitor-7"] == "The model has not experienced a regression in prediction quality on served data"
 
 
 def test_manual_is_half_automated_is_one_and_missing_is_zero():

@@ -124,8 +124,9 @@ CLAIMS: dict[str, str] = {
         'by hand"'
     ),
     "the pipeline scores 1.5: model development and monitoring are the weakest sections": (
-        "f\"the pipeline scores {course_score().final:g}: {'model development and monitoring' if "
-        "course_score().weakest == ('model', 'monitor') else 'OTHER SECTIONS'} are the weakest sections\""
+        "(lambda s: f\"the pipeline scores {s.final:g}: {'model development and monitoring' if s.weakest == "
+        "('model', 'monitor') else 'OTHER SECTIONS'} are the weakest sections\")(__import__('mlcicd.test_score', "
+        "fromlist=['course_score']).course_score())"
     ),
 }
 
