@@ -116,7 +116,7 @@ _M, _A, _N = "manual", "automated", "not done"
 COURSE_KEY: dict[str, KeyEntry] = {
     "data-1": KeyEntry(
         _A,
-        "mlcicd.validation checks every batch against a declared schema (lesson 03), and "
+        "mlcicd.validation checks every batch against a declared schema (lessons 02 and 06), and "
         "the unit tests of the test suite (make test, which .ci/run calls) run it.",
     ),
     "data-2": KeyEntry(_N, "No lesson measures whether each feature earns its place (for example by ablation)."),
@@ -175,8 +175,8 @@ COURSE_KEY: dict[str, KeyEntry] = {
     "monitor-1": KeyEntry(_N, "Requirements are pinned, but no one is notified when a dependency changes."),
     "monitor-2": KeyEntry(
         _M,
-        "Lesson 03 validates incoming batches and checks drift (mlcicd.validation, "
-        "mlcicd.drift), run in the notebook rather than by a monitoring service.",
+        "Lessons 02 and 06 validate incoming batches (mlcicd.validation) and lesson 03 checks them for drift "
+        "(mlcicd.drift), run in the notebook rather than by a monitoring service.",
     ),
     "monitor-3": KeyEntry(_M, "Lesson 11 compares training and serving features (mlcicd.skew), by hand."),
     "monitor-4": KeyEntry(_N, "No alert fires when the served model gets old."),
