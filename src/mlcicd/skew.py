@@ -41,6 +41,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from mlcicd._checks import check_fraction, check_frame, check_int, check_number, check_seed, check_text
+from mlcicd.data import LABEL
 from mlcicd.drift import psi
 
 __all__ = [
@@ -65,11 +66,10 @@ __all__ = [
     "skew_check",
 ]
 
-APPLICATION_COLUMNS = ("customer_id", "decision_day", "label_day", "income", "default")
+APPLICATION_COLUMNS = ("customer_id", "decision_day", "label_day", "income", LABEL)
 PAYMENT_COLUMNS = ("customer_id", "day", "missed")
 FEATURE = "missed_payments"
 MODEL_FEATURES = (FEATURE, "income")
-LABEL = "default"
 _PAYMENT_INTERVAL = 30  # days between two instalments
 
 
@@ -126,7 +126,7 @@ def make_loan_events(
             "decision_day": decision,
             "label_day": decision + label_delay,
             "income": income,
-            "default": default,
+            LABEL: default,
         }
     )
 
