@@ -2,14 +2,16 @@
 
 The instructor's machine keeps the gradebook and is its only writer. Each task sent to a worker carries one
 student's repaired notebooks; what every task of a run shares (the lab's source files, a gradebook holding only
-this assignment, the course's nbgrader config) is sent once per worker. A worker never receives the course
-gradebook or another student's work, runs the student's kernel in the same sandbox as local grading, and returns
-the scores and the graded notebooks (:func:`mlcicd.grader.engine.grade_submission`).
+this assignment, the course's nbgrader config) is sent once, and each worker fetches it once. A worker never
+receives the course gradebook or another student's work, runs the student's kernel in the same sandbox as local
+grading, and returns the scores and the graded notebooks (:func:`mlcicd.grader.engine.grade_submission`).
 
-Faults: a worker that dies mid-task has its tasks re-run elsewhere by the scheduler, and the result of each task
-is merged once, so nothing is graded twice or lost. A submission that was running on every worker that died while
-grading it (the scheduler's ``distributed.scheduler.allowed-failures``, 3 by default) ends ``rejected`` with that
-reason. A scheduler that cannot be reached, has no workers, or whose workers run another environment or engine is a
+Faults: a worker that dies mid-task has its task re-run elsewhere by the scheduler, and the result of each task is
+merged once, so nothing is graded twice or lost. The scheduler counts a death against every task assigned to the
+dead worker, so no more tasks are in flight than the cluster has threads: each has a free thread to go to instead
+of waiting on a worker behind a submission that may kill it. A submission that was running on every worker that died while grading it (the scheduler's
+``distributed.scheduler.allowed-failures``, 3 by default) ends ``rejected`` with that reason. A scheduler that
+cannot be reached, has no workers, or whose workers run another environment or engine is a
 :class:`~mlcicd.grader.errors.ClusterError` before anything is written.
 
 :class:`LocalDaskCluster` starts a real scheduler and workers as ``dask`` processes on 127.0.0.1, for trying the
@@ -18,6 +20,7 @@ cluster path on one machine (the tests and ``benchmarks/bench_grade.py`` use it)
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
@@ -40,6 +43,11 @@ START_HINT = (
     "`dask worker tcp://HOST:8786 --nthreads 1 --nworkers N` (README: Grading on a cluster), "
     "or leave out --scheduler to grade on this machine"
 )
+
+
+def _lab_data(lab_data: dict) -> dict:
+    """What every task of a run shares, held on the workers as the result of a task that can be run again."""
+    return lab_data
 
 
 def _worker_facts(sandbox: bool) -> dict:
@@ -108,21 +116,32 @@ class Cluster:
 
         from mlcicd.grader.engine import grade_submission
 
-        [shared] = self.client.scatter([lab_data], broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
-        futures = {
-            self.client.submit(
-                grade_submission,
-                shared,
-                task,
-                pure=False,
-                key=f"mlcicd-grade-{lab_data['lab']}-{task['student']}-{run}",
-            ): task
-            for task in tasks
-        }
+        # A task, not scattered data: the scheduler keeps how to make it, so when every worker that held it has
+        # died it is made again, where lost scattered data would cancel every submission still waiting for it.
+        shared = self.client.submit(_lab_data, lab_data, pure=False, key=f"mlcicd-lab-{lab_data['lab']}-{run}")
+        waiting = iter(tasks)
+        futures: dict = {}
+        completed = as_completed(loop=self.client.loop)
+
+        def fill_free_threads() -> None:
+            # A classmate queued on a worker behind a submission that kills it would be counted as a suspect too.
+            free = max(1, sum(self.client.nthreads().values())) - len(futures)
+            for task in itertools.islice(waiting, max(0, free)):
+                future = self.client.submit(
+                    grade_submission,
+                    shared,
+                    task,
+                    pure=False,
+                    key=f"mlcicd-grade-{lab_data['lab']}-{task['student']}-{run}",
+                )
+                futures[future] = task
+                completed.add(future)
+
         try:
-            for future in as_completed(futures, loop=self.client.loop):
-                task = futures[future]
+            fill_free_threads()
+            for future in completed:
+                task = futures.pop(future)
                 try:
                     result = future.result()
                 except KilledWorker as error:
@@ -146,9 +165,11 @@ class Cluster:
                         "events": [],
                         "seconds": 0.0,
                     }
+                future.release()
+                fill_free_threads()
                 yield task, result
         finally:
-            for future in futures:
+            for future in [*futures, shared]:
                 future.release()
 
 
