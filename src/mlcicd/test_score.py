@@ -116,7 +116,7 @@ _M, _A, _N = "manual", "automated", "not done"
 COURSE_KEY: dict[str, KeyEntry] = {
     "data-1": KeyEntry(
         _A,
-        "mlcicd.validation checks every batch against a declared schema (lessons 02 and 06), and "
+        "mlcicd.validation checks every batch against a declared schema (lessons 02 and 07), and "
         "the unit tests of the test suite (make test, which .ci/run calls) run it.",
     ),
     "data-2": KeyEntry(_N, "No lesson measures whether each feature earns its place (for example by ablation)."),
@@ -137,16 +137,16 @@ COURSE_KEY: dict[str, KeyEntry] = {
     "model-2": KeyEntry(_N, "There is no online impact metric to correlate with: no real users."),
     "model-3": KeyEntry(_N, "The models use fixed hyperparameters; no lesson tunes them or measures their effect."),
     "model-4": KeyEntry(
-        _N, "Lessons 03 and 07 detect drift, but no lesson measures how quality decays with a model's age."
+        _N, "Lessons 03 and 08 detect drift, but no lesson measures how quality decays with a model's age."
     ),
     "model-5": KeyEntry(
         _M,
-        "Lesson 10 compares the training loss with a base-rate model "
+        "Lesson 11 compares the training loss with a base-rate model "
         "(mlcicd.model_tests.loss_curve), run by hand in the lesson.",
     ),
     "model-6": KeyEntry(
         _M,
-        "Lesson 10 reports quality per region and credit-score band "
+        "Lesson 11 reports quality per region and credit-score band "
         "(mlcicd.model_tests.slice_report), looked at by hand.",
     ),
     "model-7": KeyEntry(_N, "No lesson tests the model for bias against groups of applicants."),
@@ -158,33 +158,33 @@ COURSE_KEY: dict[str, KeyEntry] = {
     "infra-2": KeyEntry(_A, "tests/unit/test_models.py unit tests the model code; the test suite (make test) runs it."),
     "infra-3": KeyEntry(
         _A,
-        "tests/unit/test_pipeline.py runs the whole pipeline of lesson 06 (mlcicd.pipeline) end to end in the test suite (make test).",
+        "tests/unit/test_pipeline.py runs the whole pipeline of lesson 07 (mlcicd.pipeline) end to end in the test suite (make test).",
     ),
     "infra-4": KeyEntry(
         _A,
-        "The pipeline's gate (mlcicd.ci, mlcicd.model_tests.promotion_gate, lesson 10) "
+        "The pipeline's gate (mlcicd.ci, mlcicd.model_tests.promotion_gate, lesson 11) "
         "refuses to register a worse candidate, every time it runs.",
     ),
     "infra-5": KeyEntry(_N, "Nothing steps through training or inference on a single example."),
     "infra-6": KeyEntry(
         _M,
-        "Lesson 09 canaries a candidate (mlcicd.canary), but on simulated traffic run "
+        "Lesson 10 canaries a candidate (mlcicd.canary), but on simulated traffic run "
         "by hand, not before a real deployment.",
     ),
-    "infra-7": KeyEntry(_M, "Lesson 05 rolls back to a previous version in the registry (mlcicd.registry), by hand."),
+    "infra-7": KeyEntry(_M, "Lesson 06 rolls back to a previous version in the registry (mlcicd.registry), by hand."),
     "monitor-1": KeyEntry(_N, "Requirements are pinned, but no one is notified when a dependency changes."),
     "monitor-2": KeyEntry(
         _M,
-        "Lessons 02 and 06 validate incoming batches (mlcicd.validation) and lesson 03 checks them for drift "
+        "Lessons 02 and 07 validate incoming batches (mlcicd.validation) and lesson 03 checks them for drift "
         "(mlcicd.drift), run in the notebook rather than by a monitoring service.",
     ),
-    "monitor-3": KeyEntry(_M, "Lesson 11 compares training and serving features (mlcicd.skew), by hand."),
+    "monitor-3": KeyEntry(_M, "Lesson 12 compares training and serving features (mlcicd.skew), by hand."),
     "monitor-4": KeyEntry(_N, "No alert fires when the served model gets old."),
     "monitor-5": KeyEntry(_N, "Nothing watches for NaNs or infinities in training or serving."),
     "monitor-6": KeyEntry(_N, "Training speed, latency, throughput and memory are not monitored."),
     "monitor-7": KeyEntry(
         _M,
-        "Lessons 07 and 08 monitor prediction quality (mlcicd.monitoring), on a simulation "
+        "Lessons 08 and 09 monitor prediction quality (mlcicd.monitoring), on a simulation "
         "run in the notebook, not on served data.",
     ),
 }

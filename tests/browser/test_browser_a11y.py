@@ -39,7 +39,7 @@ AXE = REPO_ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 SINGLE = "versioning-seed-quiz-critical-component"  # answer C, options A-D
 MULTI = "rollback-restore-together"
 CONCEPT = "versioning-seed-explain-data-management"
-LONG_PRACTICE = "rollback-rollback-order"  # lesson 05's practice problem: options up to 158 characters
+LONG_PRACTICE = "rollback-rollback-order"  # lesson 06's practice problem: options up to 158 characters
 WIDGETS = "a11y_widgets.ipynb"
 CELLS = [  # (name, code); one widget of each kind
     ("mcq", f"show_question({SINGLE!r})"),

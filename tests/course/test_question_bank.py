@@ -119,7 +119,7 @@ def test_the_bank_states_the_design_facts_precisely():
     assert "minimum" in get_question("testing-ml-test-score-minimum").choice("B").explanation
     assert "0.5" in get_question("testing-flashcard-ml-test-score").answer
     assert "models:/NAME@champion" in get_question("rollback-flashcard-alias-rollback").answer
-    assert "1000" in get_question("monitoring-evidently-large-reference").choice("B").explanation
+    assert "1000" in get_question("drifttests-evidently-large-reference").choice("B").explanation
     level = get_question("pipeline-mlops-level")
     assert level.answer == "B" and level.choice("B").text == "Level 1"
 

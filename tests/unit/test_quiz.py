@@ -352,8 +352,8 @@ def test_a_seeded_shuffle_is_reproducible_and_changes_the_order():
 
 def test_n_picks_that_many_questions_and_simulations_are_left_out_unless_asked_for():
     assert len(make_quiz("deployment", n=3, shuffle=True, seed=0).questions) == 3
-    assert all(q.simulation is None for q in make_quiz("monitoring").questions)
-    assert any(q.simulation for q in make_quiz("monitoring", include_simulations=True).questions)
+    assert all(q.simulation is None for q in make_quiz("drifttests").questions)
+    assert any(q.simulation for q in make_quiz("drifttests", include_simulations=True).questions)
     with pytest.raises(ValueError, match="n must be an integer from 1 to"):
         make_quiz("deployment", n=99)
 

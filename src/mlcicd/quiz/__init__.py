@@ -10,7 +10,7 @@ One line in a lesson shows a component built from the question bank (``mlcicd/qu
     show_self_test()                      # the recap's ten questions (quiz and practice), easy to hard, scored
     show_practice("pipeline")             # the topic's worked practice problems, one after another
     show_concepts("monitoring")           # the topic's open questions with the four-concept checklist
-    show_question("monitoring-new-psi-small-sample")   # one item of any kind, by id
+    show_question("drifttests-sim-psi-small-sample")   # one item of any kind, by id
 
 Every ``show_*`` returns None (so nothing is displayed twice). In JupyterLab, Notebook 7 or VS Code the
 components are ipywidgets; under ``nbgrader`` (``NBGRADER_EXECUTION`` set), in plain Python or in terminal

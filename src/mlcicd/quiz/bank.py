@@ -49,6 +49,7 @@ TOPICS = (
     "versioning",
     "testing",
     "monitoring",
+    "drifttests",
     "deployment",
     "rollback",
     "pipeline",

@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/09_canary_deployment.ipynb, recomputed from the lesson's namespace."""
+"""Numbers quoted in the prose of notebooks/10_canary_deployment.ipynb, recomputed from the lesson's namespace."""
 
 CLAIMS: dict[str, str] = {
     "the candidate is right on 84.9% of the applications, the champion on 82.7%": (

@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/04_deployment.ipynb, recomputed from the lesson's namespace.
+"""Numbers quoted in the prose of notebooks/05_deployment.ipynb, recomputed from the lesson's namespace.
 
 The practice cell rebinds ``stream``, ``before``, ``after`` and ``model``: the expressions read the served stream from
 the prediction log and the daily tables instead.

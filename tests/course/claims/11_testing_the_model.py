@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/10_testing_the_model.ipynb, recomputed from the lesson's namespace."""
+"""Numbers quoted in the prose of notebooks/11_testing_the_model.ipynb, recomputed from the lesson's namespace."""
 
 CLAIMS: dict[str, str] = {
     "About a third of the\nlabels are positive": (

@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/07_monitoring_without_labels.ipynb, recomputed from the lesson's namespace."""
+"""Numbers quoted in the prose of notebooks/08_monitoring_without_labels.ipynb, recomputed from the lesson's namespace."""
 
 CLAIMS: dict[str, str] = {
     "The first alert comes on day 31 with same-day labels and on day 59 with a 28-day delay": "(lambda d: f'The first alert comes on day {d[0]} with same-day labels and on day {d[28]} with a 28-day delay')"

@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/08_testing_the_monitor.ipynb, recomputed from the lesson's namespace."""
+"""Numbers quoted in the prose of notebooks/09_testing_the_monitor.ipynb, recomputed from the lesson's namespace."""
 
 CLAIMS: dict[str, str] = {
     "(mean delay 0.075 batches), but 40.7% of the checks": "f'(mean delay {rule.mean_delay:.3f} batches), but {rule.false_alarm_rate:.1%} of the checks'",

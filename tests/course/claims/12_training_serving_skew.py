@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/11_training_serving_skew.ipynb, recomputed from the lesson's namespace."""
+"""Numbers quoted in the prose of notebooks/12_training_serving_skew.ipynb, recomputed from the lesson's namespace."""
 
 CLAIMS: dict[str, str] = {
     "Customer 0 applied on day 466 and defaulted": (
@@ -89,5 +89,5 @@ CLAIMS: dict[str, str] = {
 }
 
 NOT_COMPUTED: dict[str, str] = {
-    "flags\nskew above 0.25": "the conventional PSI line for a significant shift (lesson 3), chosen as the threshold",
+    "flags\nskew above 0.25": "the conventional PSI line for a significant shift (lesson 4), chosen as the threshold",
 }

@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/06_pipeline.ipynb, recomputed from the lesson's namespace.
+"""Numbers quoted in the prose of notebooks/07_pipeline.ipynb, recomputed from the lesson's namespace.
 
 Each scenario keeps its result in its own name (``worse``, ``on_batch``, ``on_golden``, ``retrained``,
 ``unvalidated``, ``defended``); the Test Model step's details hold the accuracies the prose quotes. The gates'

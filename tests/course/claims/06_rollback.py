@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/05_rollback.ipynb, recomputed from the lesson's namespace."""
+"""Numbers quoted in the prose of notebooks/06_rollback.ipynb, recomputed from the lesson's namespace."""
 
 _INCOME = "(lambda v: float(scaler[v].mean_[features.index('income')]))"
 _AFTER_ROLLBACK = "timeline.loc[11:, 'accuracy']"
