@@ -16,11 +16,15 @@ the four sections, so a system is only as production-ready as its weakest area.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import ipywidgets as widgets
+
 from mlcicd.errors import MlcicdError
+from mlcicd.quiz.components import Component, _classed, _component_box, _details
 
 __all__ = [
     "COURSE_KEY",
@@ -255,18 +259,43 @@ def _fmt(points: float) -> str:
     return f"{points:g}"
 
 
-class TestScoreAssessment:
+def _rubric_text() -> str:
+    lines = []
+    for section, title in SECTIONS.items():
+        lines.append(title)
+        lines += [
+            f"  {t}: {name}  [not done / manual / automated]"
+            for t, name in TESTS.items()
+            if t.startswith(section + "-")
+        ]
+    return "\n".join(lines)
+
+
+def _key_html() -> str:
+    key = course_score()
+    items = "".join(
+        f"<li><b>{t} {html.escape(TESTS[t])}</b>: {e.level} ({_fmt(POINTS[e.level])}). {html.escape(e.why)}</li>"
+        for t, e in COURSE_KEY.items()
+    )
+    sums = ", ".join(f"{SECTIONS[s]} {_fmt(v)}" for s, v in key.sections.items())
+    return (
+        f"<p>The course's key: {sums}; final score {_fmt(key.final)}. {html.escape(band(key.final))}</p>"
+        f"<ul>{items}</ul>"
+    )
+
+
+class TestScoreAssessment(Component):
     """The self-assessment widget: one labelled dropdown per test, live totals and the course's key.
 
     ``.controls`` maps test id -> dropdown; ``.score`` is the current :class:`Score`; ``.key_button.click()``
-    reveals the key. ``.widget`` is the box to display.
+    reveals the key. ``.widget`` is the box to display; like the quiz components it carries the keyboard and
+    screen-reader helper (the totals are a polite live region; the key appears right after its button) and,
+    for exports, a static copy of the rubric.
     """
 
     __test__ = False
 
     def __init__(self) -> None:
-        import ipywidgets as widgets
-
         self.controls: dict[str, Any] = {}
         rows: list[Any] = []
         self.section_labels: dict[str, Any] = {}
@@ -288,15 +317,14 @@ class TestScoreAssessment:
                 control.observe(self._update, names="value")
                 self.controls[test_id] = control
                 rows.append(control)
-        self.total = widgets.HTML()
+        self.total = _classed(widgets.HTML(), "mlcicd-live")
         self.key_button = widgets.Button(
             description="Show the course's answer key", tooltip="Show the course's answer key"
         )
-        self.key = widgets.HTML()
+        self.key = _classed(widgets.HTML(), "mlcicd-key")
         self.key.layout.display = "none"
         self.key_button.on_click(self._show_key)
-        self.widget = widgets.VBox([*rows, self.total, self.key_button, self.key])
-        self.widget.add_class("mlcicd-quiz")
+        self.widget, self.a11y = _component_box([*rows, self.total, self.key_button, self.key])
         self._update()
 
     def answers(self) -> dict[str, str]:
@@ -313,35 +341,28 @@ class TestScoreAssessment:
         )
 
     def _show_key(self, _button: Any = None) -> None:
-        import html
+        self.key.value = _key_html()
+        self.key.layout.display = None  # right after the button, which keeps the focus: a disclosure
 
-        key = course_score()
-        items = "".join(
-            f"<li><b>{t} {html.escape(TESTS[t])}</b>: {e.level} ({_fmt(POINTS[e.level])}). {html.escape(e.why)}</li>"
-            for t, e in COURSE_KEY.items()
+    def to_text(self) -> str:
+        return _rubric_text() + "\n(Open this notebook in JupyterLab to fill in the rubric and see the course's key.)"
+
+    def static_html(self) -> str:
+        sections = "".join(
+            f"<h4>{html.escape(title)}</h4><ol>"
+            + "".join(f"<li>{html.escape(n)}</li>" for t, n in TESTS.items() if t.startswith(section + "-"))
+            + "</ol>"
+            for section, title in SECTIONS.items()
         )
-        sums = ", ".join(f"{SECTIONS[s]} {_fmt(v)}" for s, v in key.sections.items())
-        self.key.value = (
-            f"<p>The course's key: {sums}; final score {_fmt(key.final)}. {html.escape(band(key.final))}</p>"
-            f"<ul>{items}</ul>"
+        scoring = (
+            "<p>Score each test 0 (not done), 0.5 (manual, results documented) or 1 (automated); a section's "
+            "score is its sum and the final score the minimum over the four sections.</p>"
         )
-        self.key.layout.display = None
+        return scoring + sections + _details("The course's answer key", _key_html())
 
 
 def show_test_score_assessment() -> TestScoreAssessment:
     """Display the self-assessment (or, without a widget front end, print the rubric) and return it."""
-    from mlcicd.quiz.components import frontend_available
-
     assessment = TestScoreAssessment()
-    if frontend_available():
-        from IPython.display import display
-
-        display(assessment.widget)
-    else:
-        for section, title in SECTIONS.items():
-            print(title)
-            for test_id, name in TESTS.items():
-                if test_id.startswith(section + "-"):
-                    print(f"  {test_id}: {name}  [not done / manual / automated]")
-        print("(Open this notebook in JupyterLab to fill in the rubric and see the course's key.)")
+    assessment.show()
     return assessment

@@ -48,6 +48,7 @@ CELLS = [  # (name, code); one widget of each kind
     ("concept", f"show_question({CONCEPT!r})"),
     ("practice", f"show_question({LONG_PRACTICE!r})"),
     ("quiz", 'show_quiz("all", source="seed")'),
+    ("testscore", "from mlcicd.test_score import show_test_score_assessment\nshow_test_score_assessment()"),
 ]
 QUIET_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
 
@@ -231,6 +232,22 @@ def test_every_widget_kind_works_with_the_keyboard_alone(page, server, app):
     page.keyboard.press("Enter")
     expect(quiz.get_by_text(re.compile(r"Question 2 of 5"))).to_be_visible()
     page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'")
+
+    # ML Test Score: the arrow keys change a test's level (the notebook does not take them from the dropdown),
+    # the section total follows, and Enter on the key button reveals the key right after it, focus staying put
+    rubric = cell(page, "testscore")
+    first = rubric.get_by_role("combobox").first
+    expect(first).to_have_accessible_name(re.compile("Data 1: Feature expectations"))
+    focus_first(first)
+    page.keyboard.press("ArrowDown")
+    expect(first).to_be_focused()
+    expect(rubric.get_by_role("heading", name=re.compile(r"Tests for Features and Data: 0.5 of 7"))).to_be_visible()
+    expect(rubric.locator('[role="status"]').filter(has_text="Final ML Test Score: 0")).to_have_count(1)
+    key_button = rubric.get_by_role("button", name="Show the course's answer key")
+    focus_first(key_button)
+    page.keyboard.press("Enter")
+    expect(rubric.locator(".mlcicd-key")).to_contain_text("The course's key")
+    expect(key_button).to_be_focused()
     errors = [e for e in page.console_log.errors if not (app == "notebook7" and e in NOTEBOOK7_STARTUP_ERRORS)]
     assert errors == [], errors
 
@@ -299,4 +316,14 @@ def test_axe_finds_no_serious_or_critical_violation_in_a_lessons_widgets(page, s
         (settings / "themes.jupyterlab-settings").unlink()
     screenshot(page, f"a11y-lesson-{theme.split()[-1].lower()}")
     assert result["nodes"] >= 5 and result["checked"] > 0
+    assert result["violations"] == [], json.dumps(result["violations"], indent=1)
+
+
+def test_axe_finds_no_serious_or_critical_violation_in_any_widget_kind_with_the_ml_test_score_rubric(page, server):
+    assert AXE.exists(), f"{AXE} is missing: run `make install` (it runs `npm ci` in tests/a11y)"
+    open_and_run(page, server, "lab", WIDGETS, widgets=len(CELLS))
+    cell(page, "testscore").get_by_role("button", name="Show the course's answer key").click()
+    expect(cell(page, "testscore").locator(".mlcicd-key")).to_be_visible()
+    result = run_axe(page)
+    assert result["nodes"] >= len(CELLS) and result["checked"] > 0
     assert result["violations"] == [], json.dumps(result["violations"], indent=1)

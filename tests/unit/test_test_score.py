@@ -1,5 +1,7 @@
 """The ML Test Score rubric: its 28 tests, the scoring rule, the course's key and the widget."""
 
+import html
+
 import pytest
 
 from mlcicd import test_score as ts
@@ -105,3 +107,21 @@ def test_show_prints_the_rubric_without_a_frontend(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Monitoring Tests for ML" in out
     assert out.count("[not done / manual / automated]") == 28
+
+
+def test_the_widget_announces_its_total_and_shows_the_key_right_after_its_button():
+    from mlcicd.quiz.a11y import A11y
+
+    assessment = ts.TestScoreAssessment()
+    children = list(assessment.widget.children)
+    assert isinstance(children[0], A11y)
+    assert "mlcicd-live" in assessment.total._dom_classes
+    assert children.index(assessment.key) == children.index(assessment.key_button) + 1
+
+
+def test_the_static_copy_lists_every_test_and_folds_the_key():
+    page = ts.TestScoreAssessment().static_html()
+    assert all(html.escape(name) in page for name in ts.TESTS.values())
+    before, _, key = page.partition("<details>")
+    assert before.count("<li>") == 28 and "The course's key" not in before
+    assert key.count("<li>") == 28

@@ -8,7 +8,8 @@ component's box; in the browser it
 - marks the option group (``.mlcicd-choices``) ``role="radiogroup"`` or ``"group"``, named by the question
   (``.mlcicd-prompt``), and puts ``data-lm-suppress-shortcuts`` on each of its inputs so Lumino leaves their keys
   alone: the arrow keys move between options (the browser's own radio behaviour, once the radios share a name) and
-  Enter checks the answer (the helper sends the chosen keys to :attr:`A11y.on_check`);
+  Enter checks the answer (the helper sends the chosen keys to :attr:`A11y.on_check`); every dropdown of the box
+  gets the same attribute, so its arrow keys change its value instead of the selected cell;
 - makes each ``.mlcicd-live`` output a polite live region (``role="status"``), so feedback is announced;
 - moves focus where Python asks (:meth:`A11y.focus`) once the element exists, so focus never falls to the page
   body when a question is replaced or a button is disabled.
@@ -64,6 +65,8 @@ function enhance(root) {
       if (input.type === "radio") input.name = name;
     }
   }
+  // A dropdown (the ML Test Score rubric) changes its value with the arrow keys, which the notebook would take.
+  for (const select of root.querySelectorAll("select")) select.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const live of root.querySelectorAll(".mlcicd-live")) {
     if (live.getAttribute("role") === "status") continue;
     live.setAttribute("role", "status");
