@@ -128,6 +128,11 @@ class ModelBundle:
         """Predicted class probabilities, shape (n_rows, 2)."""
         return self.model.predict_proba(self.preprocessor.transform(self._inputs(df)))
 
+    def predict_with_proba(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``predict(df)`` and ``predict_proba(df)`` from one pass of the preprocessor (serving logs both)."""
+        inputs = self.preprocessor.transform(self._inputs(df))
+        return self.model.predict(inputs), self.model.predict_proba(inputs)
+
     @property
     def pipeline(self) -> Pipeline:
         """The preprocessor and estimator joined back into one sklearn Pipeline."""

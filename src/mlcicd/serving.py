@@ -126,12 +126,18 @@ def serve_batch(
         raise TypeError(f"model must be a ModelBundle or a fitted model with predict(), got {type(model).__name__}")
     if version is None:
         raise ValueError("pass version= so that every prediction is logged with the model version that made it")
+    if log is not None and not isinstance(log, PredictionLog):
+        raise TypeError(f"log must be a PredictionLog, got {type(log).__name__}")
     inputs = df[list(FEATURES)]
-    predictions = np.asarray(model.predict(inputs))
+    proba = None
+    if log is not None and isinstance(model, ModelBundle):
+        predictions, probabilities = model.predict_with_proba(inputs)
+        proba = probabilities[:, 1]
+    else:
+        predictions = np.asarray(model.predict(inputs))
+        if log is not None and hasattr(model, "predict_proba"):
+            proba = model.predict_proba(inputs)[:, 1]
     if log is not None:
-        if not isinstance(log, PredictionLog):
-            raise TypeError(f"log must be a PredictionLog, got {type(log).__name__}")
-        proba = model.predict_proba(inputs)[:, 1] if hasattr(model, "predict_proba") else None
         days = df["day"].to_numpy() if "day" in df.columns else day
         labels = df[LABEL].to_numpy() if LABEL in df.columns else None
         log.record(days, version, predictions, proba, labels)

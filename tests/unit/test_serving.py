@@ -80,6 +80,19 @@ def test_serve_batch_takes_the_version_from_a_bundle(tmp_path, model, train):
     assert set(log.to_frame()["model_version"]) == {"1"}
 
 
+def test_a_bundle_logs_what_predict_and_predict_proba_give(tmp_path, model, train):
+    reg = ModelRegistry(tmp_path)
+    reg.register(model, train_data=train, code_version="a")
+    bundle, batch, log = reg.load(1), make_stream(1, 200, seed=4), PredictionLog()
+    predictions = serve_batch(bundle, batch, log)
+    logged = log.to_frame()
+    np.testing.assert_array_equal(predictions, bundle.predict(batch))
+    np.testing.assert_array_equal(logged["prediction"].to_numpy(dtype=int), bundle.predict(batch))
+    np.testing.assert_allclose(
+        logged["probability"].to_numpy(dtype=float), bundle.predict_proba(batch)[:, 1], rtol=0, atol=0
+    )
+
+
 @pytest.mark.parametrize(
     "call, error, match",
     [

@@ -9,10 +9,11 @@ grading, and returns the scores and the graded notebooks (:func:`mlcicd.grader.e
 Faults: a worker that dies mid-task has its task re-run elsewhere by the scheduler, and the result of each task is
 merged once, so nothing is graded twice or lost. The scheduler counts a death against every task assigned to the
 dead worker, so no more tasks are in flight than the cluster has threads: each has a free thread to go to instead
-of waiting on a worker behind a submission that may kill it. A submission that was running on every worker that died while grading it (the scheduler's
-``distributed.scheduler.allowed-failures``, 3 by default) ends ``rejected`` with that reason. A scheduler that
-cannot be reached, has no workers, or whose workers run another environment or engine is a
-:class:`~mlcicd.grader.errors.ClusterError` before anything is written.
+of waiting on a worker behind a submission that may kill it. A submission that was running on every worker that
+died while grading it (the scheduler's ``distributed.scheduler.allowed-failures``, 3 by default) ends ``rejected``
+with that reason. A scheduler that cannot be reached, has no workers, or whose workers run another environment or
+engine is a :class:`~mlcicd.grader.errors.ClusterError` before anything is written; one lost while grading is a
+:class:`~mlcicd.grader.errors.ClusterError` that keeps what was graded so far.
 
 :class:`LocalDaskCluster` starts a real scheduler and workers as ``dask`` processes on 127.0.0.1, for trying the
 cluster path on one machine (the tests and ``benchmarks/bench_grade.py`` use it).
@@ -124,9 +125,20 @@ class Cluster:
         futures: dict = {}
         completed = as_completed(loop=self.client.loop)
 
+        def lost(error: BaseException) -> ClusterError:
+            return ClusterError(
+                f"lost the Dask scheduler at {self.address} while grading "
+                f"({type(error).__name__}: {error}); the rows graded so far are in the "
+                "gradebook and the report, and a second run grades only the rest"
+            )
+
         def fill_free_threads() -> None:
             # A classmate queued on a worker behind a submission that kills it would be counted as a suspect too.
-            free = max(1, sum(self.client.nthreads().values())) - len(futures)
+            try:
+                threads = sum(self.client.nthreads().values())
+            except OSError as error:
+                raise lost(error) from None
+            free = max(1, threads) - len(futures)
             for task in itertools.islice(waiting, max(0, free)):
                 future = self.client.submit(
                     grade_submission,
@@ -154,11 +166,7 @@ class Cluster:
                         "seconds": 0.0,
                     }
                 except (CancelledError, OSError) as error:
-                    raise ClusterError(
-                        f"lost the Dask scheduler at {self.address} while grading "
-                        f"({type(error).__name__}: {error}); the rows graded so far are in the "
-                        "gradebook and the report, and a second run grades only the rest"
-                    ) from None
+                    raise lost(error) from None
                 except Exception as error:  # the task itself failed: this submission only
                     result = {
                         "error": f"the grading worker failed ({type(error).__name__}: {error})",
