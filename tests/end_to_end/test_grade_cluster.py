@@ -3,7 +3,8 @@
 Twenty submissions of lab 1 (complete, partial, blank and cheating ones in turn) are graded on the local path and
 through the cluster, which must give the same scores; then again with one worker killed midway (every submission
 still graded, once); then a submission that kills every worker it runs on ends `rejected` while its classmate is
-graded; and a scheduler nobody listens on is a clear error before anything is written.
+graded; a scheduler killed midway ends the run with a clear error that keeps what was graded, and a second run
+grades the rest; and a scheduler nobody listens on is a clear error before anything is written.
 """
 
 from __future__ import annotations
@@ -142,6 +143,39 @@ def test_a_killed_worker_loses_no_submission_and_grades_none_twice(released, stu
     assert gradebook_scores(course) == local_scores
     assert sorted(p.name for p in (course / "autograded").iterdir()) == sorted(students)
     assert f"{STUDENTS} graded, 0 rejected" in output
+
+
+def test_a_scheduler_lost_midway_keeps_what_was_graded_and_a_second_run_grades_the_rest(
+    released, students, local_scores, tmp_path
+):
+    from mlcicd.grader.cluster import LocalDaskCluster
+
+    few = dict(list(students.items())[:6])
+    course = make_class(released, tmp_path / "course", few)
+    with LocalDaskCluster(workers=1) as running:
+        grading = subprocess.Popen(
+            [str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, "--scheduler", running.address],
+            cwd=course,
+            env=course_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 300
+        while not report(course) and grading.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert grading.poll() is None, "grading ended before the scheduler could be killed: " + grading.stdout.read()
+        running.kill_scheduler()
+        output, _ = grading.communicate(timeout=300)
+    assert grading.returncode == 2, output
+    assert "lost the Dask scheduler" in output and "a second run grades only the rest" in output
+    kept = report(course)
+    assert 1 <= len(kept) < len(few) and {r["status"] for r in kept.values()} == {"graded"}, kept
+    with LocalDaskCluster(workers=2) as running:
+        proc = mlcicd_grade(course, "--scheduler", running.address)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(report(course)) == sorted(few)
+    assert gradebook_scores(course) == {student: local_scores[student] for student in few}
 
 
 def test_a_submission_that_kills_its_workers_is_rejected_not_retried_forever(released, texts, tmp_path):

@@ -191,7 +191,7 @@ class LocalDaskCluster:
     """A Dask scheduler and ``workers`` single-threaded workers, real processes on 127.0.0.1.
 
     Use as a context manager; ``address`` is what ``--scheduler`` takes. ``kill_worker(i)`` ends worker ``i`` and
-    its nanny at once (SIGKILL), as a crashed machine would. ``scheduler_env`` adds environment variables to the
+    its nanny at once (SIGKILL), as a crashed machine would; ``kill_scheduler()`` ends the scheduler so. ``scheduler_env`` adds environment variables to the
     scheduler (for instance ``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES``).
     """
 
@@ -264,6 +264,9 @@ class LocalDaskCluster:
 
     def kill_worker(self, number: int) -> None:
         os.killpg(self._procs[1 + number].pid, signal.SIGKILL)
+
+    def kill_scheduler(self) -> None:
+        os.killpg(self._procs[0].pid, signal.SIGKILL)
 
     def __exit__(self, *exc) -> None:
         for proc in reversed(self._procs):
