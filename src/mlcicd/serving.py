@@ -129,16 +129,16 @@ def serve_batch(
     if log is not None and not isinstance(log, PredictionLog):
         raise TypeError(f"log must be a PredictionLog, got {type(log).__name__}")
     inputs = df[list(FEATURES)]
-    proba = None
-    if log is not None and isinstance(model, ModelBundle):
+    if log is None:
+        return np.asarray(model.predict(inputs))
+    probabilities: np.ndarray | None
+    if isinstance(model, ModelBundle):
         predictions, probabilities = model.predict_with_proba(inputs)
-        proba = probabilities[:, 1]
     else:
         predictions = np.asarray(model.predict(inputs))
-        if log is not None and hasattr(model, "predict_proba"):
-            proba = model.predict_proba(inputs)[:, 1]
-    if log is not None:
-        days = df["day"].to_numpy() if "day" in df.columns else day
-        labels = df[LABEL].to_numpy() if LABEL in df.columns else None
-        log.record(days, version, predictions, proba, labels)
+        probabilities = model.predict_proba(inputs) if hasattr(model, "predict_proba") else None
+    days = df["day"].to_numpy() if "day" in df.columns else day
+    labels = df[LABEL].to_numpy() if LABEL in df.columns else None
+    proba = None if probabilities is None else probabilities[:, 1]
+    log.record(days, version, predictions, proba, labels)
     return predictions

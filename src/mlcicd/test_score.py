@@ -259,15 +259,15 @@ def _fmt(points: float) -> str:
     return f"{points:g}"
 
 
+def _tests_of(section: str) -> dict[str, str]:
+    return {test_id: name for test_id, name in TESTS.items() if test_id.startswith(section + "-")}
+
+
 def _rubric_text() -> str:
     lines = []
     for section, title in SECTIONS.items():
         lines.append(title)
-        lines += [
-            f"  {t}: {name}  [not done / manual / automated]"
-            for t, name in TESTS.items()
-            if t.startswith(section + "-")
-        ]
+        lines += [f"  {t}: {name}  [not done / manual / automated]" for t, name in _tests_of(section).items()]
     return "\n".join(lines)
 
 
@@ -303,9 +303,7 @@ class TestScoreAssessment(Component):
             label = widgets.HTML()
             self.section_labels[section] = label
             rows.append(label)
-            for test_id, name in TESTS.items():
-                if not test_id.startswith(section + "-"):
-                    continue
+            for test_id, name in _tests_of(section).items():
                 number = test_id.split("-")[1]
                 control = widgets.Dropdown(
                     options=list(LEVELS),
@@ -350,7 +348,7 @@ class TestScoreAssessment(Component):
     def static_html(self) -> str:
         sections = "".join(
             f"<h4>{html.escape(title)}</h4><ol>"
-            + "".join(f"<li>{html.escape(n)}</li>" for t, n in TESTS.items() if t.startswith(section + "-"))
+            + "".join(f"<li>{html.escape(name)}</li>" for name in _tests_of(section).values())
             + "</ol>"
             for section, title in SECTIONS.items()
         )

@@ -42,6 +42,23 @@ def mlcicd_grade(course: Path, *args: str, timeout: float = 600) -> subprocess.C
     )
 
 
+def grade_in_background(course: Path, address: str, *, until_rows: int, before: str) -> subprocess.Popen:
+    """Start `mlcicd grade --scheduler address` and return once the report holds ``until_rows`` rows."""
+    grading = subprocess.Popen(
+        [str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, "--scheduler", address],
+        cwd=course,
+        env=course_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while len(report(course)) < until_rows and grading.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert grading.poll() is None, f"grading ended before {before}: " + grading.stdout.read()
+    return grading
+
+
 def report(course: Path) -> dict[str, dict[str, str]]:
     path = course / "reports" / LAB / "status.csv"
     if not path.is_file():
@@ -120,18 +137,7 @@ def test_a_killed_worker_loses_no_submission_and_grades_none_twice(released, stu
 
     course = make_class(released, tmp_path / "course", students)
     with LocalDaskCluster(workers=2) as running:
-        grading = subprocess.Popen(
-            [str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, "--scheduler", running.address],
-            cwd=course,
-            env=course_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 300
-        while len(report(course)) < 3 and grading.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert grading.poll() is None, "grading ended before a worker could be killed: " + grading.stdout.read()
+        grading = grade_in_background(course, running.address, until_rows=3, before="a worker could be killed")
         graded_before_kill = len(report(course))
         running.kill_worker(0)
         output, _ = grading.communicate(timeout=600)
@@ -153,18 +159,7 @@ def test_a_scheduler_lost_midway_keeps_what_was_graded_and_a_second_run_grades_t
     few = dict(list(students.items())[:6])
     course = make_class(released, tmp_path / "course", few)
     with LocalDaskCluster(workers=1) as running:
-        grading = subprocess.Popen(
-            [str(VENV_BIN / "mlcicd"), "grade", LAB, "--timeout", CELL_TIMEOUT, "--scheduler", running.address],
-            cwd=course,
-            env=course_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 300
-        while not report(course) and grading.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert grading.poll() is None, "grading ended before the scheduler could be killed: " + grading.stdout.read()
+        grading = grade_in_background(course, running.address, until_rows=1, before="the scheduler could be killed")
         running.kill_scheduler()
         output, _ = grading.communicate(timeout=300)
     assert grading.returncode == 2, output
