@@ -322,7 +322,7 @@ class _ColumnProfile:
         nan = float("nan")
         if test == "ks":
             # ks_2samp sorts both samples first, so passing the sorted reference changes nothing.
-            result = stats.ks_2samp(self.sorted, np.asarray(current, dtype=float))
+            result = _ks_2samp(self.sorted, np.asarray(current, dtype=float))
             return test, float(result.statistic), float(result.pvalue)
         if test == "wasserstein":
             distance = _wasserstein_sorted(self.sorted, np.asarray(current, dtype=float))
@@ -338,6 +338,11 @@ class _ColumnProfile:
             return (test, *_z_test(ref_counts, cur_counts))
         result = stats.chi2_contingency(np.vstack([ref_counts, cur_counts]))
         return test, float(result.statistic), float(result.pvalue)
+
+
+# scipy.stats.ks_2samp without its axis and NaN-policy wrapper, which costs twice the test itself on a
+# 500-row batch; the samples here are always 1-D and free of missing values, which is all it would handle.
+_ks_2samp = getattr(stats.ks_2samp, "__wrapped__", stats.ks_2samp)
 
 
 def _wasserstein_sorted(u_sorted: np.ndarray, v_values: np.ndarray) -> float:

@@ -183,61 +183,58 @@ def _is_text(series: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(series)
 
 
-def _dtype_offenders(series: pd.Series, dtype: str) -> pd.Series:
-    """Return the non-missing values that do not fit ``dtype`` (empty when the column is fine)."""
-    present = series.dropna()
+def _wrong_dtype(series: pd.Series, present: pd.Series, dtype: str) -> np.ndarray:
+    """Which of the non-missing values ``present`` of ``series`` do not fit ``dtype`` (a mask over ``present``)."""
     if dtype == "str":
         if _is_text(series):
-            return present.iloc[0:0]
+            return np.zeros(len(present), dtype=bool)
         if series.dtype == object:
-            return present[~present.map(lambda v: isinstance(v, str)).astype(bool)]
-        return present
+            return np.fromiter((not isinstance(v, str) for v in present.to_numpy()), dtype=bool, count=len(present))
+        return np.ones(len(present), dtype=bool)
     if not _is_numeric(series):
-        return present
+        return np.ones(len(present), dtype=bool)
     if dtype == "int" and not pd.api.types.is_integer_dtype(series.dtype):
         values = present.to_numpy(dtype=float)
-        return present[~np.isinf(values) & (values != np.round(values))]  # infinities: infinite_values
-    return present.iloc[0:0]
+        return ~np.isinf(values) & (values != np.round(values))  # infinities: infinite_values
+    return np.zeros(len(present), dtype=bool)
 
 
-def _infinities(series: pd.Series) -> pd.Series:
-    """The +inf / -inf values of a numeric column (empty for other columns and for integer dtypes)."""
+def _infinite(series: pd.Series, present: pd.Series) -> np.ndarray:
+    """Which of ``present`` are +inf or -inf (none for other columns than floats)."""
     if not _is_numeric(series) or pd.api.types.is_integer_dtype(series.dtype):
-        return series.iloc[0:0]
-    present = series.dropna()
-    return present[np.isinf(present.to_numpy())]
+        return np.zeros(len(present), dtype=bool)
+    return np.isinf(present.to_numpy())
 
 
 def _check_column(name: str, series: pd.Series, spec: ColumnSpec) -> list[ValidationError]:
+    # Masks over numpy arrays: a valid column, the common case, costs a few array operations, not a pandas
+    # selection per check (validating a 2,000-row batch took 12 ms that way, most of a pipeline run).
     errors = []
 
-    def add(code: str, offenders: pd.Series, example: Any = None, expected: Any = None) -> None:
-        if len(offenders):
-            errors.append(ValidationError(code, name, len(offenders), _scalar(example), expected))
+    def add(code: str, flagged: np.ndarray, examples: Any, expected: Any = None) -> None:
+        count = int(np.count_nonzero(flagged))
+        if count:
+            errors.append(ValidationError(code, name, count, _scalar(examples[int(np.argmax(flagged))]), expected))
 
-    wrong = _dtype_offenders(series, spec.dtype)
-    add("wrong_dtype", wrong, wrong.iloc[0] if len(wrong) else None, spec.dtype)
-    nulls = series[series.isna()]
+    missing = series.isna().to_numpy(dtype=bool)
+    present = series[~missing] if missing.any() else series
+    values = present.to_numpy()
+    wrong = _wrong_dtype(series, present, spec.dtype)
+    add("wrong_dtype", wrong, values, spec.dtype)
     if not spec.nullable:
-        add("null_values", nulls, nulls.index[0] if len(nulls) else None)
-    infinite = _infinities(series)
-    add("infinite_values", infinite, infinite.iloc[0] if len(infinite) else None)
-    present = series.dropna()
-    if len(infinite):
-        present = present[~np.isinf(present.to_numpy())]
-    if not len(wrong):
+        add("null_values", missing, series.index)
+    infinite = _infinite(series, present)
+    add("infinite_values", infinite, values)
+    if not wrong.any():
+        finite = ~infinite
         if spec.min is not None:
-            low = present[present < spec.min]
-            add("below_min", low, low.iloc[0] if len(low) else None, spec.min)
+            add("below_min", finite & (values < spec.min), values, spec.min)
         if spec.max is not None:
-            high = present[present > spec.max]
-            add("above_max", high, high.iloc[0] if len(high) else None, spec.max)
+            add("above_max", finite & (values > spec.max), values, spec.max)
         if spec.allowed is not None:
-            unknown = present[~present.isin(list(spec.allowed))]
-            add("unknown_category", unknown, unknown.iloc[0] if len(unknown) else None, spec.allowed)
+            add("unknown_category", finite & ~present.isin(list(spec.allowed)).to_numpy(), values, spec.allowed)
     if spec.unique:
-        repeats = present[present.duplicated(keep="first")]
-        add("duplicate_values", repeats, repeats.iloc[0] if len(repeats) else None)
+        add("duplicate_values", present[~infinite].duplicated(keep="first").to_numpy(), values[~infinite])
     return errors
 
 
@@ -276,7 +273,10 @@ def validate(df: pd.DataFrame, schema: Schema = LOAN_SCHEMA) -> list[ValidationE
             continue
         if counts[name] > 1:
             errors.append(ValidationError("duplicate_column", name, int(counts[name]) - 1))
-        errors.extend(_check_column(name, df.loc[:, df.columns == name].iloc[:, 0], spec))
+            series = df.loc[:, df.columns == name].iloc[:, 0]  # the first copy; df[name] would be a frame
+        else:
+            series = df[name]
+        errors.extend(_check_column(name, series, spec))
     for name in counts.index:
         if name not in schema:
             errors.append(ValidationError("unexpected_column", name, 1))
@@ -311,7 +311,8 @@ def infer_schema(df: pd.DataFrame, ranges: bool = False, max_categories: int = 5
         series = df[name]
         nullable = bool(series.isna().any())
         if _is_numeric(series):
-            infinite = _infinities(series)
+            present = series.dropna()
+            infinite = present[_infinite(series, present)]
             if len(infinite):
                 raise ValueError(
                     f"column {name!r} has {len(infinite)} infinite value{'s' if len(infinite) > 1 else ''} "
@@ -320,7 +321,6 @@ def infer_schema(df: pd.DataFrame, ranges: bool = False, max_categories: int = 5
                     "df.replace([np.inf, -np.inf], np.nan) to treat them as missing"
                 )
             kind = "int" if pd.api.types.is_integer_dtype(series.dtype) else "float"
-            present = series.dropna()
             low, high = (_scalar(present.min()), _scalar(present.max())) if ranges and len(present) else (None, None)
             schema[name] = ColumnSpec(kind, nullable=nullable, min=low, max=high)
         elif _is_text(series):

@@ -26,11 +26,14 @@ model differ, the first question to ask when a metric moves.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib.metadata
+import os
 import pickle
 import platform
 import struct
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
@@ -113,11 +116,11 @@ def _column_bytes(series: pd.Series) -> bytes:
     # Anything else (str, object, category, nullable extension dtypes): tag each value with its type.
     parts = []
     for value in series.tolist():
-        if _is_missing(value):
+        if type(value) is not str and _is_missing(value):  # a text value is never missing: skip the call
             parts.append(b"\x00")
             continue
         text = f"{type(value).__name__}:{value!r}".encode()
-        parts.append(b"\x01" + struct.pack("<Q", len(text)) + text)
+        parts.append(b"\x01" + len(text).to_bytes(8, "little") + text)  # = struct.pack("<Q", len(text))
     return b"".join(parts)
 
 
@@ -263,6 +266,28 @@ ENVIRONMENT_PACKAGES = ("numpy", "pandas", "scikit-learn", "scipy")
 def current_environment() -> dict[str, str]:
     """The Python version, the versions of :data:`ENVIRONMENT_PACKAGES`, and ``installed``: a digest of every
     installed distribution as ``name==version`` (the environment's pins), which changes when any of them does."""
+    return dict(_environment(_import_path_state()))
+
+
+def _import_path_state() -> tuple[tuple[str, int], ...]:
+    """Each ``sys.path`` entry with its modification time (-1 if it cannot be read).
+
+    Installing, upgrading or removing a distribution adds or removes its ``.dist-info`` folder, which changes
+    the modification time of the folder holding it, so this is a key that changes whenever the answer of
+    :func:`current_environment` can.
+    """
+    state = []
+    for entry in sys.path:
+        try:
+            state.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            state.append((entry, -1))
+    return tuple(state)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(import_path_state: tuple[tuple[str, int], ...]) -> tuple[tuple[str, str], ...]:
+    # Reading the metadata of every installed distribution takes ~70 ms; a lesson records a dozen manifests.
     installed = sorted(f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in importlib.metadata.distributions())
     versions: dict[str, str] = {}
     for name in ENVIRONMENT_PACKAGES:
@@ -270,11 +295,12 @@ def current_environment() -> dict[str, str]:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    return {
+    environment = {
         "python": platform.python_version(),
         **versions,
         "installed": fingerprint_bytes("\n".join(sorted(set(installed))).encode()),
     }
+    return tuple(environment.items())
 
 
 def what_changed(old: RunManifest | Mapping[str, Any], new: RunManifest | Mapping[str, Any]) -> set[str]:

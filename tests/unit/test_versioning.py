@@ -14,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from mlcicd.data import FEATURES, LABEL, make_applications, make_stream
 from mlcicd.versioning import (
     RunManifest,
+    current_environment,
     fingerprint,
     fingerprint_bytes,
     fingerprint_file,
@@ -269,6 +270,27 @@ def test_a_manifest_records_the_environment_and_what_changed_names_an_upgrade():
     assert what_changed(run, RunManifest.from_dict(run.to_dict())) == set()
     unrecorded = RunManifest(**{**run.to_dict(), "environment": None})
     assert what_changed(run, unrecorded) == set()  # an old manifest without an environment is not a change
+
+
+def test_the_environment_changes_when_a_distribution_is_installed_or_upgraded(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = current_environment()
+    assert current_environment() == before  # nothing installed in between: the same answer
+
+    def install(version):
+        for old in tmp_path.glob("course_fake_dist-*.dist-info"):
+            (old / "METADATA").unlink()
+            old.rmdir()
+        info = tmp_path / f"course_fake_dist-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: course-fake-dist\nVersion: {version}\n")
+
+    install("1.0")
+    installed = current_environment()
+    install("2.0")
+    upgraded = current_environment()
+    assert len({before["installed"], installed["installed"], upgraded["installed"]}) == 3
+    assert installed["numpy"] == before["numpy"]
 
 
 def test_an_environment_must_map_names_to_version_strings():
