@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import SGDClassifier
 
 from mlcicd._checks import check_frame, check_int, check_number, check_seed, check_text
 from mlcicd.data import BASE_RULE, FEATURES, LABEL, NUMERIC_FEATURES, default_probability, make_applications
@@ -244,6 +243,10 @@ def minimum_functionality_check(model: Any, cases: pd.DataFrame, tolerance: floa
     return _result("minimum functionality", wrong, tolerance)
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
@@ -257,10 +260,13 @@ def loss_curve(
     seed: int = 0,
     margin: float = 0.02,
 ) -> LossCurve:
-    """Train a logistic model by SGD (``SGDClassifier(loss="log_loss")``, ``partial_fit`` on mini-batches of the
-    course's preprocessed features) and record the training log loss before training and after each epoch.
+    """Train a logistic model by mini-batch gradient descent on the course's preprocessed features and record the
+    training log loss before training and after each epoch.
 
-    The rows are visited in a seeded random order each epoch; the same ``seed`` gives the same curve.
+    This is the kind of hand-written training loop a training test exists for: the weights and the intercept start
+    at zero; each mini-batch of ``batch_size`` rows moves them by ``learning_rate`` times the summed gradient of its
+    rows' log loss (the step ``batch_size`` per-row SGD updates would take, taken at once); no penalty. The rows
+    are visited in a seeded random order each epoch; the same ``seed`` gives the same curve.
     """
     check_frame(df, "df", columns=(*FEATURES, LABEL))
     epochs = check_int(epochs, "epochs", min_value=2)
@@ -268,20 +274,21 @@ def loss_curve(
     learning_rate = check_number(learning_rate, "learning_rate", greater_than=0)
     seed = check_seed(seed)
     margin = check_number(margin, "margin", min_value=0)
-    y = df[LABEL].to_numpy()
+    y = df[LABEL].to_numpy(dtype=float)
     if np.unique(y).size < 2:
         raise ValueError(f"df has only one class in {LABEL!r}; training needs both 0 and 1")
     x = make_preprocessor().fit_transform(_features(df))
-    x = x.toarray() if hasattr(x, "toarray") else np.asarray(x)
+    x = x.toarray() if hasattr(x, "toarray") else np.asarray(x, dtype=float)
+    x = np.hstack([x, np.ones((len(y), 1))])  # the last weight is the intercept
+    weights = np.zeros(x.shape[1])
     rng = np.random.default_rng(seed)
-    sgd = SGDClassifier(loss="log_loss", learning_rate="constant", eta0=learning_rate, alpha=1e-6, random_state=seed)
     losses = [float(np.log(2.0))]  # epoch 0: all weights zero, p = 0.5 for every row
     for _ in range(epochs):
         order = rng.permutation(len(y))
         for start in range(0, len(y), batch_size):
             batch = order[start : start + batch_size]
-            sgd.partial_fit(x[batch], y[batch], classes=np.array([0, 1]))
-        losses.append(_log_loss(y, sgd.predict_proba(x)[:, 1]))
+            weights -= learning_rate * x[batch].T @ (_sigmoid(x[batch] @ weights) - y[batch])
+        losses.append(_log_loss(y, _sigmoid(x @ weights)))
     rate = float(np.mean(y))
     baseline = _log_loss(y, np.full(len(y), rate))
     curve = np.array(losses)

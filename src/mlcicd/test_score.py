@@ -166,7 +166,7 @@ COURSE_KEY: dict[str, KeyEntry] = {
     ),
     "infra-4": KeyEntry(
         _A,
-        "The pipeline's gate (mlcicd.ci, mlcicd.model_tests.promotion_gate, lesson 11) "
+        "The pipeline's gate (mlcicd.ci, mlcicd.model_tests.promotion_gate, lesson 12) "
         "refuses to register a worse candidate, every time it runs.",
     ),
     "infra-5": KeyEntry(_N, "Nothing steps through training or inference on a single example."),
@@ -182,7 +182,7 @@ COURSE_KEY: dict[str, KeyEntry] = {
         "Lessons 02 and 07 validate incoming batches (mlcicd.validation) and lesson 03 checks them for drift "
         "(mlcicd.drift), run in the notebook rather than by a monitoring service.",
     ),
-    "monitor-3": KeyEntry(_M, "Lesson 12 compares training and serving features (mlcicd.skew), by hand."),
+    "monitor-3": KeyEntry(_M, "Lesson 13 compares training and serving features (mlcicd.skew), by hand."),
     "monitor-4": KeyEntry(_N, "No alert fires when the served model gets old."),
     "monitor-5": KeyEntry(_N, "Nothing watches for NaNs or infinities in training or serving."),
     "monitor-6": KeyEntry(_N, "Training speed, latency, throughput and memory are not monitored."),

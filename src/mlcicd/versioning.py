@@ -113,15 +113,20 @@ def _column_bytes(series: pd.Series) -> bytes:
         return np.ascontiguousarray(values).tobytes()
     if isinstance(dtype, np.dtype) and dtype.kind in "mM":
         return series.to_numpy().view("<i8").tobytes()
-    # Anything else (str, object, category, nullable extension dtypes): tag each value with its type.
-    parts = []
-    for value in series.tolist():
-        if type(value) is not str and _is_missing(value):  # a text value is never missing: skip the call
-            parts.append(b"\x00")
-            continue
-        text = f"{type(value).__name__}:{value!r}".encode()
-        parts.append(b"\x01" + len(text).to_bytes(8, "little") + text)  # = struct.pack("<Q", len(text))
-    return b"".join(parts)
+    if isinstance(dtype, pd.StringDtype):
+        # Every value is a str or missing, so equal values have equal bytes: encode each distinct value once.
+        codes, uniques = pd.factorize(series)
+        pieces = [_value_bytes(value) for value in uniques] + [b"\x00"]  # code -1 (missing) -> b"\x00"
+        return b"".join([pieces[code] for code in codes.tolist()])
+    # Anything else (object, category, nullable extension dtypes): tag each value with its type.
+    return b"".join([_value_bytes(value) for value in series.tolist()])
+
+
+def _value_bytes(value: object) -> bytes:
+    if _is_missing(value):
+        return b"\x00"
+    text = f"{type(value).__name__}:{value!r}".encode()
+    return b"\x01" + struct.pack("<Q", len(text)) + text
 
 
 def fingerprint(df: pd.DataFrame, ignore_row_order: bool = False) -> str:

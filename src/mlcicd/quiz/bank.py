@@ -57,6 +57,7 @@ TOPICS = (
     "alarms",
     "canary",
     "modeltests",
+    "gates",
     "skew",
 )
 KINDS = ("flashcard", "mcq", "concept", "practice")

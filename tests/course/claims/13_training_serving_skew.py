@@ -1,4 +1,4 @@
-"""Numbers quoted in the prose of notebooks/12_training_serving_skew.ipynb, recomputed from the lesson's namespace."""
+"""Numbers quoted in the prose of notebooks/13_training_serving_skew.ipynb, recomputed from the lesson's namespace."""
 
 CLAIMS: dict[str, str] = {
     "Customer 0 applied on day 466 and defaulted": (
