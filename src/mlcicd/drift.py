@@ -80,6 +80,11 @@ TESTS = ("ks", "chi_squared", "z_test", "wasserstein", "jensen_shannon")
 #: Tests that give a p-value (the others give a distance).
 P_VALUE_TESTS = ("ks", "chi_squared", "z_test")
 _NUMERIC_ONLY = ("ks", "wasserstein")
+
+# scipy.stats.ks_2samp without its axis and NaN-policy wrapper, which costs twice the test itself on a
+# 500-row batch; the samples here are always 1-D and free of missing values, which is all it would handle.
+_ks_2samp = getattr(stats.ks_2samp, "__wrapped__", stats.ks_2samp)
+
 SMALL_REFERENCE_ROWS = 1000
 _MIN_STD = 0.001
 
@@ -338,11 +343,6 @@ class _ColumnProfile:
             return (test, *_z_test(ref_counts, cur_counts))
         result = stats.chi2_contingency(np.vstack([ref_counts, cur_counts]))
         return test, float(result.statistic), float(result.pvalue)
-
-
-# scipy.stats.ks_2samp without its axis and NaN-policy wrapper, which costs twice the test itself on a
-# 500-row batch; the samples here are always 1-D and free of missing values, which is all it would handle.
-_ks_2samp = getattr(stats.ks_2samp, "__wrapped__", stats.ks_2samp)
 
 
 def _wasserstein_sorted(u_sorted: np.ndarray, v_values: np.ndarray) -> float:
